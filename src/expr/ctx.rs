@@ -1,0 +1,178 @@
+//! Where the sweeps read their inputs and write their adjoints.
+
+use generic_array::{
+    ArrayLength, GenericArray, IntoArrayLength, sequence::GenericSequence, typenum::Const,
+};
+
+use crate::Scalar;
+
+/// Read access to the inputs (and to let-bound values) during a forward sweep.
+pub trait Ctx<T> {
+    /// The number of inputs: every variable index must be below it.
+    const INPUTS: usize;
+    /// The number of enclosing [`let_in`](crate::let_in) bodies.
+    const DEPTH: usize;
+    /// Input `i` (`i < INPUTS`, checked when the expression is compiled).
+    fn input(&self, i: usize) -> T;
+    /// The value bound by the enclosing let at nesting depth `slot`.
+    fn bound(&self, slot: usize) -> T;
+}
+
+/// Write access to the adjoints during a reverse sweep.
+pub trait Sink<T> {
+    /// The number of inputs.
+    const INPUTS: usize;
+    /// The number of enclosing [`let_in`](crate::let_in) bodies.
+    const DEPTH: usize;
+    /// Adds `v` to the adjoint of input `i`.
+    fn add_input(&mut self, i: usize, v: T);
+    /// Adds `v` to the adjoint of the value bound at nesting depth `slot`.
+    fn add_bound(&mut self, slot: usize, v: T);
+}
+
+/// The message for a placeholder that got out of its let: it cannot happen through the
+/// public API (placeholders are made only while a let is evaluated).
+const ESCAPED: &str = "tapeless: a let placeholder was used outside the let that made it";
+
+/// A point at which to evaluate: `[T; N]` or `GenericArray<T, N>`.
+///
+/// It is both the inputs ([`Ctx`]) and, as a gradient buffer, the place adjoints go
+/// ([`Sink`]).
+pub trait Point<T>: Ctx<T> + Sink<T> + Copy {
+    /// The number of inputs, as a type-level length.
+    type Len: ArrayLength;
+    /// The same values as a `GenericArray`.
+    fn into_generic(self) -> GenericArray<T, Self::Len>;
+    /// All zeros.
+    fn zeros() -> Self;
+}
+
+impl<T: Scalar, const N: usize> Ctx<T> for [T; N] {
+    const INPUTS: usize = N;
+    const DEPTH: usize = 0;
+    #[inline(always)]
+    fn input(&self, i: usize) -> T {
+        self[i]
+    }
+    #[inline(always)]
+    fn bound(&self, _slot: usize) -> T {
+        panic!("{ESCAPED}")
+    }
+}
+
+impl<T: Scalar, const N: usize> Sink<T> for [T; N] {
+    const INPUTS: usize = N;
+    const DEPTH: usize = 0;
+    #[inline(always)]
+    fn add_input(&mut self, i: usize, v: T) {
+        self[i] += v;
+    }
+    #[inline(always)]
+    fn add_bound(&mut self, _slot: usize, _v: T) {
+        panic!("{ESCAPED}")
+    }
+}
+
+impl<T: Scalar, const N: usize> Point<T> for [T; N]
+where
+    Const<N>: IntoArrayLength,
+{
+    type Len = <Const<N> as IntoArrayLength>::ArrayLength;
+    #[inline(always)]
+    fn into_generic(self) -> GenericArray<T, Self::Len> {
+        GenericArray::from_array(self)
+    }
+    #[inline(always)]
+    fn zeros() -> Self {
+        [T::zero(); N]
+    }
+}
+
+impl<T: Scalar, N: ArrayLength> Ctx<T> for GenericArray<T, N> {
+    const INPUTS: usize = N::USIZE;
+    const DEPTH: usize = 0;
+    #[inline(always)]
+    fn input(&self, i: usize) -> T {
+        self[i]
+    }
+    #[inline(always)]
+    fn bound(&self, _slot: usize) -> T {
+        panic!("{ESCAPED}")
+    }
+}
+
+impl<T: Scalar, N: ArrayLength> Sink<T> for GenericArray<T, N> {
+    const INPUTS: usize = N::USIZE;
+    const DEPTH: usize = 0;
+    #[inline(always)]
+    fn add_input(&mut self, i: usize, v: T) {
+        self[i] += v;
+    }
+    #[inline(always)]
+    fn add_bound(&mut self, _slot: usize, _v: T) {
+        panic!("{ESCAPED}")
+    }
+}
+
+impl<T: Scalar, N: ArrayLength> Point<T> for GenericArray<T, N>
+where
+    GenericArray<T, N>: Copy,
+{
+    type Len = N;
+    #[inline(always)]
+    fn into_generic(self) -> GenericArray<T, N> {
+        self
+    }
+    #[inline(always)]
+    fn zeros() -> Self {
+        GenericArray::generate(|_| T::zero())
+    }
+}
+
+/// The context inside a let body: the outer context plus one bound value.
+#[derive(Debug)]
+pub struct Bound<'a, C, T> {
+    pub(crate) outer: &'a C,
+    pub(crate) value: T,
+}
+
+impl<C: Ctx<T>, T: Copy> Ctx<T> for Bound<'_, C, T> {
+    const INPUTS: usize = C::INPUTS;
+    const DEPTH: usize = C::DEPTH + 1;
+    #[inline(always)]
+    fn input(&self, i: usize) -> T {
+        self.outer.input(i)
+    }
+    #[inline(always)]
+    fn bound(&self, slot: usize) -> T {
+        if slot == C::DEPTH {
+            self.value
+        } else {
+            self.outer.bound(slot)
+        }
+    }
+}
+
+/// The adjoint sink inside a let body: the outer sink plus the adjoint of one bound value.
+#[derive(Debug)]
+pub struct BoundAdj<'a, S, T> {
+    pub(crate) outer: &'a mut S,
+    pub(crate) adj: T,
+}
+
+impl<S: Sink<T>, T: Scalar> Sink<T> for BoundAdj<'_, S, T> {
+    const INPUTS: usize = S::INPUTS;
+    const DEPTH: usize = S::DEPTH + 1;
+    #[inline(always)]
+    fn add_input(&mut self, i: usize, v: T) {
+        self.outer.add_input(i, v);
+    }
+    #[inline(always)]
+    fn add_bound(&mut self, slot: usize, v: T) {
+        if slot == S::DEPTH {
+            self.adj += v;
+        } else {
+            self.outer.add_bound(slot, v);
+        }
+    }
+}

@@ -1,0 +1,56 @@
+//! The static engine: an expression is a value whose type is its tree.
+//!
+//! Every node implements [`Expr<T>`] with three sweeps that the compiler monomorphizes for
+//! the expression type at hand:
+//! - [`Expr::value`]: the primal only;
+//! - [`Expr::forward`]: the value and a cache of what the adjoint needs (a stack value
+//!   whose type the expression decides: local partials and child caches);
+//! - [`Expr::backward`]: consumes the cache and adds `adjoint · ∂f/∂xᵢ` into a gradient
+//!   buffer. No transcendental function is evaluated again.
+//!
+//! The entry points ([`value`](crate::value), [`gradient`](crate::gradient),
+//! [`backprop`](crate::backprop)) are in the crate root.
+
+mod bind;
+mod ctx;
+mod leaf;
+mod node;
+mod ops;
+mod reduce;
+mod select;
+
+pub use bind::{Let, Ph, let_in};
+pub use ctx::{Bound, BoundAdj, Ctx, Point, Sink};
+pub use leaf::{Cst, Var, VarTuple, vars};
+pub use node::{Binary, Ternary, Unary};
+pub use ops::{IntoNode, Node};
+pub use reduce::{ProductOf, SumOf, Terms, product, sum};
+pub use select::{Cmp, CmpOp, Ge, Gt, Le, Lt, Select, Taken, ge, gt, le, lt, select};
+
+pub use ops::free;
+pub use ops::free::*;
+
+use crate::Scalar;
+
+/// An expression of the static engine, differentiable with scalar type `T`.
+///
+/// Implemented by every node type of this module for every [`Scalar`] `T` (an expression
+/// built from variables and `f64` literals can be differentiated in `f32`, `f64` or dual
+/// numbers alike). A helper that builds an expression returns `impl Expr<T>`; keep it
+/// generic in `T` if its result should also feed the second-order entry points,
+/// which evaluate with dual numbers. The methods are the building blocks of the entry points; call them
+/// directly only to write a new entry point.
+pub trait Expr<T: Scalar>: Node {
+    /// What the forward sweep keeps for the reverse sweep (a stack value).
+    type Cache: Copy;
+
+    /// The value at the inputs of `ctx`.
+    fn value<C: Ctx<T>>(&self, ctx: &C) -> T;
+
+    /// The value and the cache the reverse sweep consumes.
+    fn forward<C: Ctx<T>>(&self, ctx: &C) -> (T, Self::Cache);
+
+    /// Adds `adj · ∂self/∂xᵢ` into `sink` for every input `xᵢ`, from the cache of
+    /// [`forward`](Expr::forward) at the same inputs.
+    fn backward<S: Sink<T>>(&self, cache: &Self::Cache, adj: T, sink: &mut S);
+}

@@ -1,0 +1,118 @@
+//! Interior nodes: one generic node per arity, parameterised by a rule.
+
+use super::{Ctx, Expr, Sink};
+use crate::Scalar;
+use crate::rules::{BinaryRule, TernaryRule, UnaryRule};
+
+/// `R(e)`: a rule of one argument applied to an expression.
+///
+/// Cache: the local derivative and the child's cache. Reverse: `ē += ȳ · R'(e)`.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Unary<R, E> {
+    pub(crate) rule: R,
+    pub(crate) arg: E,
+}
+
+impl<R, E> Unary<R, E> {
+    /// `rule(arg)`.
+    pub const fn new(rule: R, arg: E) -> Self {
+        Unary { rule, arg }
+    }
+}
+
+impl<T: Scalar, R: UnaryRule, E: Expr<T>> Expr<T> for Unary<R, E> {
+    type Cache = (T, E::Cache);
+    #[inline(always)]
+    fn value<C: Ctx<T>>(&self, ctx: &C) -> T {
+        self.rule.value(self.arg.value(ctx))
+    }
+    #[inline(always)]
+    fn forward<C: Ctx<T>>(&self, ctx: &C) -> (T, Self::Cache) {
+        let (x, cx) = self.arg.forward(ctx);
+        let (y, d) = self.rule.eval(x);
+        (y, (d, cx))
+    }
+    #[inline(always)]
+    fn backward<S: Sink<T>>(&self, cache: &Self::Cache, adj: T, sink: &mut S) {
+        self.arg.backward(&cache.1, adj * cache.0, sink);
+    }
+}
+
+/// `R(a, b)`: a rule of two arguments applied to two expressions.
+///
+/// Cache: both partials and both children's caches. Reverse: `ā += ȳ·∂R/∂a`,
+/// `b̄ += ȳ·∂R/∂b`.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Binary<R, A, B> {
+    pub(crate) rule: R,
+    pub(crate) a: A,
+    pub(crate) b: B,
+}
+
+impl<R, A, B> Binary<R, A, B> {
+    /// `rule(a, b)`.
+    pub const fn new(rule: R, a: A, b: B) -> Self {
+        Binary { rule, a, b }
+    }
+}
+
+impl<T: Scalar, R: BinaryRule, A: Expr<T>, B: Expr<T>> Expr<T> for Binary<R, A, B> {
+    type Cache = (T, T, A::Cache, B::Cache);
+    #[inline(always)]
+    fn value<C: Ctx<T>>(&self, ctx: &C) -> T {
+        self.rule.value(self.a.value(ctx), self.b.value(ctx))
+    }
+    #[inline(always)]
+    fn forward<C: Ctx<T>>(&self, ctx: &C) -> (T, Self::Cache) {
+        let (a, ca) = self.a.forward(ctx);
+        let (b, cb) = self.b.forward(ctx);
+        let (y, da, db) = self.rule.eval(a, b);
+        (y, (da, db, ca, cb))
+    }
+    #[inline(always)]
+    fn backward<S: Sink<T>>(&self, cache: &Self::Cache, adj: T, sink: &mut S) {
+        self.a.backward(&cache.2, adj * cache.0, sink);
+        self.b.backward(&cache.3, adj * cache.1, sink);
+    }
+}
+
+/// `R(a, b, c)`: a rule of three arguments (`mul_add`) applied to three expressions.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Ternary<R, A, B, C> {
+    pub(crate) rule: R,
+    pub(crate) a: A,
+    pub(crate) b: B,
+    pub(crate) c: C,
+}
+
+impl<R, A, B, C> Ternary<R, A, B, C> {
+    /// `rule(a, b, c)`.
+    pub const fn new(rule: R, a: A, b: B, c: C) -> Self {
+        Ternary { rule, a, b, c }
+    }
+}
+
+impl<T: Scalar, R: TernaryRule, A: Expr<T>, B: Expr<T>, E: Expr<T>> Expr<T>
+    for Ternary<R, A, B, E>
+{
+    type Cache = ([T; 3], A::Cache, B::Cache, E::Cache);
+    #[inline(always)]
+    fn value<X: Ctx<T>>(&self, ctx: &X) -> T {
+        self.rule
+            .value(self.a.value(ctx), self.b.value(ctx), self.c.value(ctx))
+    }
+    #[inline(always)]
+    fn forward<X: Ctx<T>>(&self, ctx: &X) -> (T, Self::Cache) {
+        let (a, ca) = self.a.forward(ctx);
+        let (b, cb) = self.b.forward(ctx);
+        let (c, cc) = self.c.forward(ctx);
+        let (y, d) = self.rule.eval(a, b, c);
+        (y, (d, ca, cb, cc))
+    }
+    #[inline(always)]
+    fn backward<S: Sink<T>>(&self, cache: &Self::Cache, adj: T, sink: &mut S) {
+        self.a.backward(&cache.1, adj * cache.0[0], sink);
+        self.b.backward(&cache.2, adj * cache.0[1], sink);
+        self.c.backward(&cache.3, adj * cache.0[2], sink);
+    }
+}

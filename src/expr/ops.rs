@@ -1,0 +1,285 @@
+//! Operators, builder methods and free functions: how expressions are written.
+
+use super::{Binary, Cst, Ternary, Unary};
+use crate::rules;
+
+mod sealed {
+    pub trait Sealed {}
+}
+pub(crate) use sealed::Sealed;
+
+/// Declares the unary builder methods of [`Node`] and their free-function twins.
+macro_rules! unary_builders {
+    ($( $(#[$doc:meta])* $name:ident => $rule:ident; )*) => {
+        /// A node of the static engine's expression tree: the builder methods every
+        /// expression has (`x.sin()`, `x.powi(2)`, …).
+        ///
+        /// Sealed: implemented by the node types of this crate only.
+        pub trait Node: Copy + Sealed {
+            $(
+                $(#[$doc])*
+                #[inline(always)]
+                fn $name(self) -> Unary<rules::$rule, Self> {
+                    Unary::new(rules::$rule, self)
+                }
+            )*
+
+            /// `selfⁿ` for a constant integer `n`.
+            #[inline(always)]
+            fn powi(self, n: i32) -> Unary<rules::Powi, Self> {
+                Unary::new(rules::Powi(n), self)
+            }
+            /// `selfᵖ` for a constant real `p`.
+            #[inline(always)]
+            fn powf(self, p: f64) -> Unary<rules::Powf, Self> {
+                Unary::new(rules::Powf(p), self)
+            }
+            /// `selfᵉ` with an expression exponent.
+            #[inline(always)]
+            fn pow<E: IntoNode>(self, e: E) -> Binary<rules::Pow, Self, E::Node> {
+                Binary::new(rules::Pow, self, e.into_node())
+            }
+            /// `atan2(self, x)`: the angle of the point `(x, self)`.
+            #[inline(always)]
+            fn atan2<E: IntoNode>(self, x: E) -> Binary<rules::Atan2, Self, E::Node> {
+                Binary::new(rules::Atan2, self, x.into_node())
+            }
+            /// `√(self² + y²)`.
+            #[inline(always)]
+            fn hypot<E: IntoNode>(self, y: E) -> Binary<rules::Hypot, Self, E::Node> {
+                Binary::new(rules::Hypot, self, y.into_node())
+            }
+            /// The larger of `self` and `other`.
+            #[inline(always)]
+            fn max<E: IntoNode>(self, other: E) -> Binary<rules::Max, Self, E::Node> {
+                Binary::new(rules::Max, self, other.into_node())
+            }
+            /// The smaller of `self` and `other`.
+            #[inline(always)]
+            fn min<E: IntoNode>(self, other: E) -> Binary<rules::Min, Self, E::Node> {
+                Binary::new(rules::Min, self, other.into_node())
+            }
+            /// `self · a + b`, fused.
+            #[inline(always)]
+            fn mul_add<A: IntoNode, B: IntoNode>(
+                self,
+                a: A,
+                b: B,
+            ) -> Ternary<rules::MulAdd, Self, A::Node, B::Node> {
+                Ternary::new(rules::MulAdd, self, a.into_node(), b.into_node())
+            }
+            /// `let p = self in body(p)`: see [`let_in`](crate::let_in).
+            #[inline(always)]
+            fn let_in<F, Body>(self, body: F) -> super::Let<Self, F>
+            where
+                F: Fn(super::Ph) -> Body + Copy,
+                Body: Node,
+            {
+                super::let_in(self, body)
+            }
+        }
+
+        /// The same functions as the methods of [`Node`], as free functions.
+        pub mod free {
+            use super::*;
+            $(
+                $(#[$doc])*
+                #[inline(always)]
+                pub fn $name<E: IntoNode>(e: E) -> Unary<rules::$rule, E::Node> {
+                    Unary::new(rules::$rule, e.into_node())
+                }
+            )*
+            /// `eⁿ` for a constant integer `n`.
+            #[inline(always)]
+            pub fn powi<E: IntoNode>(e: E, n: i32) -> Unary<rules::Powi, E::Node> {
+                Unary::new(rules::Powi(n), e.into_node())
+            }
+            /// `eᵖ` for a constant real `p`.
+            #[inline(always)]
+            pub fn powf<E: IntoNode>(e: E, p: f64) -> Unary<rules::Powf, E::Node> {
+                Unary::new(rules::Powf(p), e.into_node())
+            }
+            /// `aᵇ` with an expression exponent.
+            #[inline(always)]
+            pub fn pow<A: IntoNode, B: IntoNode>(a: A, b: B) -> Binary<rules::Pow, A::Node, B::Node> {
+                Binary::new(rules::Pow, a.into_node(), b.into_node())
+            }
+            /// `atan2(y, x)`: the angle of the point `(x, y)`.
+            #[inline(always)]
+            pub fn atan2<A: IntoNode, B: IntoNode>(y: A, x: B) -> Binary<rules::Atan2, A::Node, B::Node> {
+                Binary::new(rules::Atan2, y.into_node(), x.into_node())
+            }
+            /// `√(a² + b²)`.
+            #[inline(always)]
+            pub fn hypot<A: IntoNode, B: IntoNode>(a: A, b: B) -> Binary<rules::Hypot, A::Node, B::Node> {
+                Binary::new(rules::Hypot, a.into_node(), b.into_node())
+            }
+            /// The larger of `a` and `b`.
+            #[inline(always)]
+            pub fn max<A: IntoNode, B: IntoNode>(a: A, b: B) -> Binary<rules::Max, A::Node, B::Node> {
+                Binary::new(rules::Max, a.into_node(), b.into_node())
+            }
+            /// The smaller of `a` and `b`.
+            #[inline(always)]
+            pub fn min<A: IntoNode, B: IntoNode>(a: A, b: B) -> Binary<rules::Min, A::Node, B::Node> {
+                Binary::new(rules::Min, a.into_node(), b.into_node())
+            }
+            /// `a · b + c`, fused.
+            #[inline(always)]
+            pub fn mul_add<A: IntoNode, B: IntoNode, C: IntoNode>(
+                a: A,
+                b: B,
+                c: C,
+            ) -> Ternary<rules::MulAdd, A::Node, B::Node, C::Node> {
+                Ternary::new(rules::MulAdd, a.into_node(), b.into_node(), c.into_node())
+            }
+        }
+    };
+}
+
+unary_builders! {
+    /// `1/x`.
+    recip => Recip;
+    /// `x²`.
+    square => Square;
+    /// `√x`.
+    sqrt => Sqrt;
+    /// `∛x`.
+    cbrt => Cbrt;
+    /// `eˣ`.
+    exp => Exp;
+    /// `2ˣ`.
+    exp2 => Exp2;
+    /// `eˣ − 1`, accurate near 0.
+    exp_m1 => ExpM1;
+    /// `ln x`.
+    ln => Ln;
+    /// `log₂ x`.
+    log2 => Log2;
+    /// `log₁₀ x`.
+    log10 => Log10;
+    /// `ln(1 + x)`, accurate near 0.
+    ln_1p => Ln1p;
+    /// `sin x`.
+    sin => Sin;
+    /// `cos x`.
+    cos => Cos;
+    /// `tan x`.
+    tan => Tan;
+    /// `asin x`.
+    asin => Asin;
+    /// `acos x`.
+    acos => Acos;
+    /// `atan x`.
+    atan => Atan;
+    /// `sinh x`.
+    sinh => Sinh;
+    /// `cosh x`.
+    cosh => Cosh;
+    /// `tanh x`.
+    tanh => Tanh;
+    /// `asinh x`.
+    asinh => Asinh;
+    /// `acosh x`.
+    acosh => Acosh;
+    /// `atanh x`.
+    atanh => Atanh;
+    /// `|x|`.
+    abs => Abs;
+    /// The error function.
+    erf => Erf;
+    /// The logistic function `1/(1 + e⁻ˣ)`.
+    sigmoid => Sigmoid;
+    /// `ln(1 + eˣ)`.
+    softplus => Softplus;
+}
+
+/// Anything that can stand as an operand: an expression node, or an `f64`/`f32` literal
+/// (which becomes a [`Cst`]). Integer literals are not accepted: write `2.0`, not `2`.
+pub trait IntoNode {
+    /// The node it becomes.
+    type Node: Node;
+    /// The node.
+    fn into_node(self) -> Self::Node;
+}
+
+impl<E: Node> IntoNode for E {
+    type Node = E;
+    #[inline(always)]
+    fn into_node(self) -> E {
+        self
+    }
+}
+
+impl IntoNode for f64 {
+    type Node = Cst;
+    #[inline(always)]
+    fn into_node(self) -> Cst {
+        Cst(self)
+    }
+}
+
+impl IntoNode for f32 {
+    type Node = Cst;
+    #[inline(always)]
+    fn into_node(self) -> Cst {
+        Cst(f64::from(self))
+    }
+}
+
+/// One binary operator for one node type: `node ∘ operand` and `literal ∘ node`.
+macro_rules! binop {
+    ($Op:ident, $op:ident, $Rule:ident, [$($g:tt)*] $ty:ty) => {
+        impl<$($g)* Rhs: IntoNode> core::ops::$Op<Rhs> for $ty {
+            type Output = Binary<rules::$Rule, Self, Rhs::Node>;
+            #[inline(always)]
+            fn $op(self, rhs: Rhs) -> Self::Output {
+                Binary::new(rules::$Rule, self, rhs.into_node())
+            }
+        }
+        impl<$($g)*> core::ops::$Op<$ty> for f64 {
+            type Output = Binary<rules::$Rule, Cst, $ty>;
+            #[inline(always)]
+            fn $op(self, rhs: $ty) -> Self::Output {
+                Binary::new(rules::$Rule, Cst(self), rhs)
+            }
+        }
+        impl<$($g)*> core::ops::$Op<$ty> for f32 {
+            type Output = Binary<rules::$Rule, Cst, $ty>;
+            #[inline(always)]
+            fn $op(self, rhs: $ty) -> Self::Output {
+                Binary::new(rules::$Rule, Cst(f64::from(self)), rhs)
+            }
+        }
+    };
+}
+
+/// Makes a type a [`Node`] with the arithmetic operators.
+macro_rules! node {
+    ([$($g:tt)*] $ty:ty) => {
+        impl<$($g)*> Sealed for $ty {}
+        impl<$($g)*> Node for $ty {}
+        binop!(Add, add, Add, [$($g)*] $ty);
+        binop!(Sub, sub, Sub, [$($g)*] $ty);
+        binop!(Mul, mul, Mul, [$($g)*] $ty);
+        binop!(Div, div, Div, [$($g)*] $ty);
+        impl<$($g)*> core::ops::Neg for $ty {
+            type Output = Unary<rules::Neg, Self>;
+            #[inline(always)]
+            fn neg(self) -> Self::Output {
+                Unary::new(rules::Neg, self)
+            }
+        }
+    };
+}
+
+node!([I,] super::Var<I>);
+node!([] Cst);
+node!([] super::Ph);
+node!([R: Copy, E: Copy,] Unary<R, E>);
+node!([R: Copy, A: Copy, B: Copy,] Binary<R, A, B>);
+node!([R: Copy, A: Copy, B: Copy, C: Copy,] Ternary<R, A, B, C>);
+node!([B: Copy, F: Copy,] super::Let<B, F>);
+node!([K: Copy, A: Copy, B: Copy,] super::Select<K, A, B>);
+node!([E: Copy, const N: usize,] super::SumOf<E, N>);
+node!([E: Copy, const N: usize,] super::ProductOf<E, N>);

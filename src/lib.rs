@@ -1,0 +1,87 @@
+//! # tapeless
+//!
+//! Reverse-mode automatic differentiation checked and compiled at compile time.
+//!
+//! An expression is a value whose *type* is its tree: `x * y.sin()` has type
+//! `Binary<Mul, Var<U0>, Unary<Sin, Var<U1>>>`. For each expression type the compiler
+//! stamps out one fused forward-and-adjoint sweep: the forward pass keeps what the reverse
+//! pass needs in a stack value whose type the expression decides, the reverse pass consumes
+//! it. No tape, no heap, no dispatch; the gradient comes back in a `GenericArray` sized by
+//! the number of inputs.
+//!
+//! ```
+//! use tapeless::prelude::*;
+//!
+//! let (x, y) = vars();
+//! let f = (1.0 - x) * (1.0 - x) + 100.0 * (y - x * x).powi(2);
+//! let (v, g) = gradient(&f, [-1.2, 1.0]);
+//! let g: [f64; 2] = g.into();
+//! assert!((v - 24.2).abs() < 1e-12);
+//! assert!((g[0] - -215.6).abs() < 1e-9 && (g[1] - -88.0).abs() < 1e-12);
+//! ```
+//!
+//! ## The parts
+//! - [`rules`]: every elementary function once, with its derivative. All engines use them.
+//! - [`Scalar`]: the number types (`f32`, `f64`).
+//! - the static engine: leaves ([`Var`], [`Cst`]), nodes ([`Unary`], [`Binary`],
+//!   [`Ternary`]), sharing ([`let_in`]), conditionals ([`select`]), balanced reductions
+//!   ([`sum`], [`product`]), and the entry points [`value`], [`gradient`], [`backprop`].
+//!
+//! ## Writing expressions
+//! Operators work between expressions and with `f64`/`f32` literals on either side
+//! (`2.0 * x`, `x / 3.0_f32`); integer literals do not (`x + 1` is a type error: write
+//! `x + 1.0`). Every function is a method (`x.sin()`) and a free function (`sin(x)`).
+//! A subexpression used more than once should be shared with [`let_in`], or it is copied
+//! and evaluated once per use.
+//!
+//! ## Mistakes caught when the crate is built
+//! A variable whose index is not below the length of the input array is rejected with
+//! the message *"the expression uses a variable whose index is not below the number of
+//! inputs given"* (a post-monomorphization error: `cargo build` reports it, `cargo check`
+//! does not). A let placeholder cannot be made outside its let.
+//!
+//! ## Domain edges
+//! Every function returns the IEEE value at the edge of its domain (`ln 0 = −∞`,
+//! `√0 = 0`, `x/0 = ±∞`, `powf(0, 0) = 1`, `asin(±1) = ±π/2`) and the derivative documented
+//! on its rule in [`rules`] (`±∞` or NaN): never a panic.
+#![cfg_attr(not(feature = "std"), no_std)]
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+mod entry;
+pub mod expr;
+pub mod rules;
+mod scalar;
+
+pub use entry::{backprop, gradient, value};
+pub use expr::*;
+pub use scalar::Scalar;
+
+/// Re-exports of the `typenum` and `generic-array` items users may need to name.
+pub use generic_array::GenericArray;
+pub use typenum;
+
+/// Everything needed to write and differentiate expressions: `use tapeless::prelude::*;`.
+pub mod prelude {
+    pub use crate::expr::free::*;
+    pub use crate::expr::{
+        Expr, IntoNode, Node, Var, ge, gt, le, let_in, lt, product, select, sum, vars,
+    };
+    pub use crate::{Scalar, backprop, gradient, value};
+}
+
+mod checks {
+    //! Compile-time facts about the expression types.
+    use crate::expr::{Binary, Cst, Unary, Var};
+    use crate::rules::{Add, Mul, Sin};
+    use static_assertions::{assert_eq_size, assert_impl_all};
+    use typenum::{U0, U1};
+
+    type Pure = Binary<Mul, Var<U0>, Unary<Sin, Binary<Add, Var<U0>, Var<U1>>>>;
+    assert_eq_size!(Var<U0>, ());
+    assert_eq_size!(Pure, ());
+    assert_impl_all!(Pure: Copy, Send, Sync, crate::Expr<f64>, crate::Expr<f32>);
+    assert_impl_all!(Binary<Mul, Cst, Var<U1>>: Copy, Send, Sync, crate::Expr<f64>);
+    // A pure-variable expression's cache is its partials only: 2 per binary, 1 per unary.
+    assert_eq_size!(<Pure as crate::Expr<f64>>::Cache, [f64; 5]);
+}
