@@ -32,7 +32,9 @@ pub fn value<T: Scalar, E: Expr<T>, X: Point<T>>(f: &E, x: X) -> T {
 /// ```
 #[inline(always)]
 pub fn gradient<T: Scalar, E: Expr<T>, X: Point<T>>(f: &E, x: X) -> (T, GenericArray<T, X::Len>) {
-    let mut g = X::zeros();
+    // −0 is the identity of IEEE addition (x + −0 = x for every x, +0 included), so the
+    // first contribution to each component compiles to a plain store.
+    let mut g = X::neg_zeros();
     let v = backprop(f, &x, T::one(), &mut g);
     (v, g.into_generic())
 }

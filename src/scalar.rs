@@ -195,8 +195,7 @@ mod libm64 {
 #[allow(dead_code, unused_imports)]
 mod libm32 {
     pub use libm::{
-        atan2f as atan2, erff as erf, fmaf as fma, hypotf as hypot, powf as pow,
-        sincosf as sincos,
+        atan2f as atan2, erff as erf, fmaf as fma, hypotf as hypot, powf as pow, sincosf as sincos,
     };
 }
 

@@ -93,7 +93,6 @@ where
 /// }
 /// let (x,) = vars();
 /// let y = square(square(square(x))); // x⁸, linear in size
-
 /// let (v, g) = gradient(&y, [1.5_f64]);
 /// assert!((v - 1.5_f64.powi(8)).abs() < 1e-12);
 /// assert!((g[0] - 8.0 * 1.5_f64.powi(7)).abs() < 1e-10);

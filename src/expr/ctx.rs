@@ -45,6 +45,9 @@ pub trait Point<T>: Ctx<T> + Sink<T> + Copy {
     fn into_generic(self) -> GenericArray<T, Self::Len>;
     /// All zeros.
     fn zeros() -> Self;
+    /// All `−0`: the additive identity to accumulate adjoints into (an input with no
+    /// influence keeps the gradient `−0`, which compares equal to `0`).
+    fn neg_zeros() -> Self;
 }
 
 impl<T: Scalar, const N: usize> Ctx<T> for [T; N] {
@@ -86,6 +89,10 @@ where
     fn zeros() -> Self {
         [T::zero(); N]
     }
+    #[inline(always)]
+    fn neg_zeros() -> Self {
+        [-T::zero(); N]
+    }
 }
 
 impl<T: Scalar, N: ArrayLength> Ctx<T> for GenericArray<T, N> {
@@ -126,6 +133,10 @@ where
     #[inline(always)]
     fn zeros() -> Self {
         GenericArray::generate(|_| T::zero())
+    }
+    #[inline(always)]
+    fn neg_zeros() -> Self {
+        GenericArray::generate(|_| -T::zero())
     }
 }
 

@@ -89,6 +89,32 @@ macro_rules! unary_builders {
                     Unary::new(rules::$rule, e.into_node())
                 }
             )*
+            /// `a + b`: the operator as a function, for generic code where `A: Node` does
+            /// not imply the operator traits.
+            #[inline(always)]
+            pub fn add<A: IntoNode, B: IntoNode>(a: A, b: B) -> Binary<rules::Add, A::Node, B::Node> {
+                Binary::new(rules::Add, a.into_node(), b.into_node())
+            }
+            /// `a − b` (see [`add`]).
+            #[inline(always)]
+            pub fn sub<A: IntoNode, B: IntoNode>(a: A, b: B) -> Binary<rules::Sub, A::Node, B::Node> {
+                Binary::new(rules::Sub, a.into_node(), b.into_node())
+            }
+            /// `a · b` (see [`add`]).
+            #[inline(always)]
+            pub fn mul<A: IntoNode, B: IntoNode>(a: A, b: B) -> Binary<rules::Mul, A::Node, B::Node> {
+                Binary::new(rules::Mul, a.into_node(), b.into_node())
+            }
+            /// `a / b` (see [`add`]).
+            #[inline(always)]
+            pub fn div<A: IntoNode, B: IntoNode>(a: A, b: B) -> Binary<rules::Div, A::Node, B::Node> {
+                Binary::new(rules::Div, a.into_node(), b.into_node())
+            }
+            /// `−e` (see [`add`]).
+            #[inline(always)]
+            pub fn neg<E: IntoNode>(e: E) -> Unary<rules::Neg, E::Node> {
+                Unary::new(rules::Neg, e.into_node())
+            }
             /// `eⁿ` for a constant integer `n`.
             #[inline(always)]
             pub fn powi<E: IntoNode>(e: E, n: i32) -> Unary<rules::Powi, E::Node> {

@@ -53,7 +53,10 @@ impl<T: Scalar, E: Expr<T>, const N: usize> Expr<T> for ProductOf<E, N> {
             values[i] = v;
             c
         });
-        (values.iter().fold(T::one(), |p, &v| p * v), (values, caches))
+        (
+            values.iter().fold(T::one(), |p, &v| p * v),
+            (values, caches),
+        )
     }
     #[inline(always)]
     fn backward<S: Sink<T>>(&self, cache: &Self::Cache, adj: T, sink: &mut S) {

@@ -37,11 +37,12 @@ binary_rule!(
     Mul, "mul", |a, b| a * b, |a, b| (a * b, b, a)
 );
 binary_rule!(
-    /// `a / b`; partials `(1/b, −(a/b)/b)`. Division by zero gives the IEEE quotient
-    /// (`±∞` or NaN) and partials `±∞` or NaN.
+    /// `a / b`; partials `(1/b, −(a/b)·(1/b))` (one reciprocal serves both). Division by
+    /// zero gives the IEEE quotient (`±∞` or NaN) and partials `±∞` or NaN.
     Div, "div", |a, b| a / b, |a, b| {
         let q = a / b;
-        (q, T::one() / b, -q / b)
+        let r = T::one() / b;
+        (q, r, -q * r)
     }
 );
 binary_rule!(
