@@ -85,3 +85,8 @@ mod checks {
     // A pure-variable expression's cache is its partials only: 2 per binary, 1 per unary.
     assert_eq_size!(<Pure as crate::Expr<f64>>::Cache, [f64; 5]);
 }
+
+/// The README's examples, compiled and run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;
