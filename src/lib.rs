@@ -65,7 +65,7 @@ pub use typenum;
 pub mod prelude {
     pub use crate::expr::free::*;
     pub use crate::expr::{
-        Expr, IntoNode, Node, Var, ge, gt, le, let_in, lt, product, select, sum, vars,
+        Expr, IntoNode, Node, Var, at, ge, gt, le, let_in, lt, product, select, sum, vars,
     };
     pub use crate::{Scalar, backprop, gradient, value};
 }

@@ -13,6 +13,7 @@
 
 mod bind;
 mod ctx;
+mod input;
 mod leaf;
 mod node;
 mod ops;
@@ -21,6 +22,7 @@ mod select;
 
 pub use bind::{Let, Ph, let_in};
 pub use ctx::{Bound, BoundAdj, Ctx, Point, Sink};
+pub use input::{At, at};
 pub use leaf::{Cst, Var, VarTuple, vars};
 pub use node::{Binary, Ternary, Unary};
 pub use ops::{IntoNode, Node};

@@ -301,6 +301,7 @@ macro_rules! node {
 
 node!([I,] super::Var<I>);
 node!([] Cst);
+node!([] super::At);
 node!([] super::Ph);
 node!([R: Copy, E: Copy,] Unary<R, E>);
 node!([R: Copy, A: Copy, B: Copy,] Binary<R, A, B>);
