@@ -1,0 +1,167 @@
+//! Helpers shared by the integration tests: the tolerances, `assert_close!`, and central
+//! finite differences.
+//!
+//! # Tolerances
+//! `close(a, b, rel, abs)` holds when `|a − b| ≤ abs + rel·max(|a|, |b|)`; two NaNs are
+//! close, and an infinity is close only to the same infinity.
+//!
+//! - [`REL64`] / [`ABS64`] (`1e-12` / `1e-15`): an `f64` result against a closed form. The
+//!   relative part allows a few thousand ulps for formulas that are mathematically equal
+//!   but evaluated along different paths; the absolute part matters only for results much
+//!   smaller than one, where a derivative formed from the value (`1 − tanh²x`, `σ(1 − σ)`)
+//!   keeps an absolute error of a few ε.
+//! - [`VAL64`] (`1e-14`): an `f64` value against the same function of `std` (a few ulps:
+//!   some rules reach the value along another path, e.g. `xⁿ` as `xⁿ⁻¹·x`).
+//! - [`REL32`] / [`ABS32`] (`1e-5` / `1e-6`): an `f32` result against the `f64` closed form
+//!   at the same (`f32`-rounded) point: about 80 ulps of `f32`, for `f32` libm functions
+//!   and `f32` arithmetic in the derivative formulas.
+//! - [`FD_REL`] / [`FD_ABS`] (`1e-6` / `1e-8`), plus the rounding bound [`Fd::noise`]
+//!   (`8ε·|f|/h`): a derivative against a central finite difference with step
+//!   `h = 1e-6·s` (`s` the scale on which the function varies, at most `1e-4` of the
+//!   distance to a singularity). The truncation error `h²|f‴|/6` is then below `1e-8`
+//!   relative for the points the tests use; the rounding error `ε|f|/h` is bounded by the
+//!   noise term, which is negligible unless `|f| ≫ h·|f′|`.
+#![allow(dead_code, unused_macros)]
+
+/// `f64` result vs closed form: relative tolerance.
+pub const REL64: f64 = 1e-12;
+/// `f64` result vs closed form: absolute tolerance.
+pub const ABS64: f64 = 1e-15;
+/// `f64` value vs the same `std` function: relative tolerance.
+pub const VAL64: f64 = 1e-14;
+/// `f32` result vs the `f64` closed form: relative tolerance.
+pub const REL32: f64 = 1e-5;
+/// `f32` result vs the `f64` closed form: absolute tolerance.
+pub const ABS32: f64 = 1e-6;
+/// Derivative vs central finite difference: relative tolerance.
+pub const FD_REL: f64 = 1e-6;
+/// Derivative vs central finite difference: absolute tolerance.
+pub const FD_ABS: f64 = 1e-8;
+
+/// `f32` or `f64`, widened to `f64` for comparisons.
+pub trait Real: Copy {
+    /// The value as `f64` (exact).
+    fn wide(self) -> f64;
+}
+
+impl Real for f64 {
+    fn wide(self) -> f64 {
+        self
+    }
+}
+
+impl Real for f32 {
+    fn wide(self) -> f64 {
+        f64::from(self)
+    }
+}
+
+/// `|a − b| ≤ abs + rel·max(|a|, |b|)`; NaN is close to NaN only, `±∞` to itself only.
+pub fn close(a: f64, b: f64, rel: f64, abs: f64) -> bool {
+    if a.is_nan() || b.is_nan() {
+        return a.is_nan() && b.is_nan();
+    }
+    if a.is_infinite() || b.is_infinite() {
+        return a == b;
+    }
+    (a - b).abs() <= abs + rel * a.abs().max(b.abs())
+}
+
+/// `assert_close!(a, b)` with [`REL64`]/[`ABS64`], or `assert_close!(a, b, rel, abs)`,
+/// optionally followed by a format string and arguments naming the case.
+macro_rules! assert_close {
+    ($a:expr, $b:expr $(,)?) => {
+        assert_close!($a, $b, crate::common::REL64, crate::common::ABS64)
+    };
+    ($a:expr, $b:expr, $rel:expr, $abs:expr $(,)?) => {
+        assert_close!($a, $b, $rel, $abs, "{} vs {}", stringify!($a), stringify!($b))
+    };
+    ($a:expr, $b:expr, $rel:expr, $abs:expr, $($msg:tt)+) => {{
+        let a = crate::common::Real::wide($a);
+        let b = crate::common::Real::wide($b);
+        let (rel, abs): (f64, f64) = ($rel, $abs);
+        assert!(
+            crate::common::close(a, b, rel, abs),
+            "{}: {a:e} vs {b:e} (difference {:e}, relative {:e}; tolerance rel {rel:e}, abs {abs:e})",
+            format_args!($($msg)+),
+            a - b,
+            (a - b).abs() / a.abs().max(b.abs()),
+        );
+    }};
+}
+
+/// The default finite-difference step at `x`: `1e-6·max(1, |x|)`.
+pub fn step(x: f64) -> f64 {
+    1e-6 * x.abs().max(1.0)
+}
+
+/// The step at `x` for a function singular at the points `edges`: the default step, but
+/// at most `1e-4` of the distance to the nearest edge (so `x ± h` stays on its side and
+/// the truncation error stays below `1e-8` relative).
+pub fn step_near(x: f64, scale: f64, edges: &[f64]) -> f64 {
+    let d = edges
+        .iter()
+        .map(|e| (x - e).abs())
+        .fold(f64::INFINITY, f64::min);
+    (1e-6 * scale).min(1e-4 * d)
+}
+
+/// A central difference and a bound on its rounding error.
+#[derive(Clone, Copy, Debug)]
+pub struct Fd {
+    /// `(f(x + h) − f(x − h)) / 2h`.
+    pub slope: f64,
+    /// `8ε·(|f(x + h)| + |f(x − h)|) / 2h`: what rounding (up to 8 ulps in each evaluation
+    /// of `f`) can do to the slope. It matters only where `|f|` is large next to `h·|f'|`
+    /// (`a + b` with `|b| ≫ |a|`), where a finite difference cannot say much.
+    pub noise: f64,
+}
+
+/// Central difference `(f(x + h) − f(x − h)) / 2h`, with `h` first rounded to a multiple
+/// of the spacing of floats at `x`, so that `x ± h` are exact and symmetric about `x`.
+pub fn central(f: impl Fn(f64) -> f64, x: f64, h: f64) -> Fd {
+    let h = (x + h) - x;
+    let (fp, fm) = (f(x + h), f(x - h));
+    Fd {
+        slope: (fp - fm) / (2.0 * h),
+        noise: 8.0 * f64::EPSILON * (fp.abs() + fm.abs()) / (2.0 * h),
+    }
+}
+
+/// Central difference with the default step [`step`].
+pub fn fd(f: impl Fn(f64) -> f64, x: f64) -> Fd {
+    central(f, x, step(x))
+}
+
+/// Partial derivative in coordinate `i` by a central difference with the default step.
+pub fn fd_partial<const N: usize>(f: impl Fn([f64; N]) -> f64, x: [f64; N], i: usize) -> Fd {
+    central(
+        |t| {
+            let mut y = x;
+            y[i] = t;
+            f(y)
+        },
+        x[i],
+        step(x[i]),
+    )
+}
+
+/// `assert_fd!(derivative, fd, message…)`: the derivative agrees with the finite
+/// difference `fd` ([`Fd`]) within [`FD_REL`], [`FD_ABS`] plus the rounding bound of `fd`.
+macro_rules! assert_fd {
+    ($d:expr, $fd:expr, $($msg:tt)+) => {{
+        let fd: crate::common::Fd = $fd;
+        assert_close!(
+            $d,
+            fd.slope,
+            crate::common::FD_REL,
+            crate::common::FD_ABS + fd.noise,
+            $($msg)+
+        );
+    }};
+}
+
+/// The standard normal density `φ(x)`.
+pub fn normal_pdf(x: f64) -> f64 {
+    (-0.5 * x * x).exp() / (2.0 * core::f64::consts::PI).sqrt()
+}
