@@ -49,11 +49,12 @@ binary_rule!(
     /// `aᵇ` with both arguments variable; partials `(b·aᵇ⁻¹, aᵇ·ln a)`.
     ///
     /// At `a = 0` the partial in `b` is taken as 0 (the limit for `b > 0`), and the partial
-    /// in `a` is `b·0ᵇ⁻¹`. For `a < 0` the partial in `b` is NaN (`ln a` is undefined).
+    /// in `a` is `b·0ᵇ⁻¹` (0 when `b = 0`: `a⁰` is constant). For `a < 0` the partial in `b`
+    /// is NaN (`ln a` is undefined).
     Pow, "pow", |a, b| a.powf(b), |a, b| {
         let v = a.powf(b);
         if a == T::zero() {
-            (v, b * a.powf(b - T::one()), T::zero())
+            (v, if b == T::zero() { b } else { b * a.powf(b - T::one()) }, T::zero())
         } else {
             (v, b * v / a, v * a.ln())
         }
