@@ -48,11 +48,21 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod derivatives;
+pub mod dual;
 mod entry;
 pub mod expr;
 pub mod rules;
 mod scalar;
+pub mod solve;
 
+#[cfg(feature = "rayon")]
+pub use derivatives::par_gradients;
+pub use derivatives::{
+    Matrix, Outputs, ValueGradientHessian, ValueGradientHvp, ValuesJacobian, forward_gradient,
+    gradients, hessian, hvp, into_arrays, jacobian, jvp, vjp,
+};
+pub use dual::Dual;
 pub use entry::{backprop, gradient, value};
 pub use expr::*;
 pub use scalar::Scalar;
@@ -68,6 +78,12 @@ pub mod prelude {
         Expr, IntoNode, Node, Var, at, ge, gt, le, let_in, lt, product, select, sum, vars,
     };
     pub use crate::{Scalar, backprop, gradient, value};
+    #[cfg(feature = "rayon")]
+    pub use crate::par_gradients;
+    pub use crate::{
+        Dual, Outputs, forward_gradient, gradients, hessian, hvp, into_arrays, jacobian, jvp,
+        vjp,
+    };
 }
 
 mod checks {

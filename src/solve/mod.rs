@@ -1,0 +1,12 @@
+//! Solvers built on the derivatives: Newton's method for nonlinear systems, and (feature
+//! `argmin`) adapters that hand expressions to the `argmin` optimizers.
+//!
+//! | item | feature | what |
+//! | --- | --- | --- |
+//! | [`newton`] | — | `F(x) = 0` for `N` expressions in `N` inputs; AD Jacobian; no heap |
+//! | `argmin::StaticProblem` | `argmin` | a static expression as an argmin cost, gradient and Hessian |
+
+mod linear;
+mod newton;
+
+pub use newton::{NewtonError, NewtonOptions, Root, newton};
