@@ -1,5 +1,6 @@
-//! One workload's engines: verify against the hand-written gradient, then time.
+//! One workload's engines for `compare`: verify against the hand-written gradient, then time.
 
+use crate::harness::{Harness, Outcome, mismatch};
 use crate::timing::{Budget, ns_per_call};
 
 /// One measurement.
@@ -10,68 +11,53 @@ pub struct Row {
     pub ns: f64,
 }
 
-/// Relative error allowed between an engine's gradient and the hand-written one.
-pub const TOLERANCE: f64 = 1e-12;
-
-/// Runs the engines of one workload, recording rows and mismatches.
-pub struct Bench<'a> {
+/// Runs the engines of each workload in turn, recording rows and mismatches.
+pub struct Bench {
     pub budget: Budget,
     pub workload: String,
     reference: Option<(f64, Vec<f64>)>,
-    pub rows: &'a mut Vec<Row>,
-    pub failures: &'a mut Vec<String>,
+    pub rows: Vec<Row>,
+    pub failures: Vec<String>,
 }
 
-impl<'a> Bench<'a> {
-    pub fn new(
-        budget: Budget,
-        workload: impl Into<String>,
-        rows: &'a mut Vec<Row>,
-        failures: &'a mut Vec<String>,
-    ) -> Self {
+impl Bench {
+    pub fn new(budget: Budget) -> Self {
         Bench {
             budget,
-            workload: workload.into(),
+            workload: String::new(),
             reference: None,
-            rows,
-            failures,
+            rows: Vec::new(),
+            failures: Vec::new(),
         }
     }
 
-    /// Sets the hand-written value and gradient every engine is checked against.
-    pub fn reference(&mut self, value: f64, grad: &[f64]) {
-        self.reference = Some((value, grad.to_vec()));
+    /// Starts the next workload: its rows carry `name`; its reference is still to be set.
+    pub fn start(&mut self, name: String) {
+        self.workload = name;
+        self.reference = None;
     }
 
-    /// Checks `engine`'s value and gradient against the reference with relative error
-    /// `tol` (max-norm, relative to the reference's max-norm); records a failure if not.
-    pub fn check(&mut self, engine: &str, value: f64, grad: &[f64], tol: f64) -> bool {
-        let (v0, g0) = self
-            .reference
-            .as_ref()
-            .expect("reference set before checks");
-        let scale = g0
-            .iter()
-            .fold(0.0f64, |m, g| m.max(g.abs()))
-            .max(f64::MIN_POSITIVE);
-        let gerr = g0
-            .iter()
-            .zip(grad)
-            .fold(0.0f64, |m, (a, b)| m.max((a - b).abs()))
-            / scale;
-        let verr = (value - v0).abs() / v0.abs().max(f64::MIN_POSITIVE);
-        let ok = grad.len() == g0.len() && gerr <= tol && verr <= tol;
-        if !ok {
-            self.failures.push(format!(
-                "{}/{engine}: value {value} vs {v0} (rel {verr:.2e}), gradient {grad:?} vs {g0:?} (rel {gerr:.2e}, allowed {tol:.0e})",
-                self.workload
-            ));
+    /// Records a failure unless `value`/`grad` match the reference.
+    fn check(&mut self, engine: &str, value: f64, grad: Option<&[f64]>, tol: f64) -> bool {
+        let Some((v0, g0)) = &self.reference else {
+            self.failures
+                .push(format!("{}/{engine}: no reference set", self.workload));
+            return false;
+        };
+        // The primal has no gradient: compare its value only.
+        let found = mismatch((*v0, g0), value, grad.unwrap_or(g0), tol);
+        match found {
+            None => true,
+            Some(what) => {
+                self.failures
+                    .push(format!("{}/{engine}: {what}", self.workload));
+                false
+            }
         }
-        ok
     }
 
     /// Times `f` and records the median ns per call.
-    pub fn time<X: Copy, R>(&mut self, engine: &'static str, x: X, f: impl FnMut(X) -> R) {
+    fn time<X: Copy, R>(&mut self, engine: &'static str, x: X, f: impl FnMut(X) -> R) {
         let ns = ns_per_call(self.budget, x, f);
         self.rows.push(Row {
             workload: self.workload.clone(),
@@ -79,29 +65,29 @@ impl<'a> Bench<'a> {
             ns,
         });
     }
+}
 
-    /// Checks, then times if the check passed.
-    pub fn engine<X: Copy, R>(
-        &mut self,
-        engine: &'static str,
-        x: X,
-        grad: impl Fn(X) -> (f64, Vec<f64>),
-        f: impl FnMut(X) -> R,
-    ) {
-        self.engine_tol(engine, x, TOLERANCE, grad, f);
+impl Harness for Bench {
+    fn reference(&mut self, value: f64, grad: &[f64]) {
+        self.reference = Some((value, grad.to_vec()));
     }
 
-    /// [`engine`](Self::engine) with a tolerance of its own (finite differences).
-    pub fn engine_tol<X: Copy, R>(
+    fn primal<X: Copy>(&mut self, x: X, mut f: impl FnMut(X) -> f64) {
+        let v = f(x);
+        if self.check("primal", v, None, crate::harness::TOLERANCE) {
+            self.time("primal", x, f);
+        }
+    }
+
+    fn engine<X: Copy, O: Outcome>(
         &mut self,
         engine: &'static str,
         x: X,
         tol: f64,
-        grad: impl Fn(X) -> (f64, Vec<f64>),
-        f: impl FnMut(X) -> R,
+        mut f: impl FnMut(X) -> O,
     ) {
-        let (v, g) = grad(x);
-        if self.check(engine, v, &g, tol) {
+        let out = f(x);
+        if self.check(engine, out.value(), Some(out.grad()), tol) {
             self.time(engine, x, f);
         }
     }

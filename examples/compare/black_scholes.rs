@@ -2,9 +2,11 @@
 
 use core::f64::consts::{FRAC_1_SQRT_2, PI};
 
+use num_dual::{DualNum, DualSVec64};
 use tapeless::prelude::*;
 
-use crate::bench::Bench;
+use crate::engines::{self, erf};
+use crate::harness::{FD_TOLERANCE, Harness, TOLERANCE, Workload};
 
 pub const X: [f64; 5] = [100.0, 95.0, 0.03, 0.25, 0.75];
 
@@ -61,19 +63,50 @@ pub fn expr<T: Scalar>() -> impl Expr<T> {
     })
 }
 
-pub fn run(b: &mut Bench) {
-    let (v, g) = hand(X);
-    b.reference(v, &g);
-    b.time("primal", X, primal);
-    b.engine("hand", X, |x| (hand(x).0, hand(x).1.to_vec()), hand);
-    let f = expr::<f64>();
-    b.engine(
-        "static",
-        X,
-        |x| {
-            let (v, g) = gradient(&f, x);
-            (v, g.to_vec())
-        },
-        |x| gradient(&f, x),
-    );
+/// `num_dual` (`erf` through its value and slope; no `f64 − dual`, so `−rT` is `(rT)·(−1)`).
+pub fn in_num_dual(p: &[DualSVec64<5>; 5]) -> DualSVec64<5> {
+    let [s, k, r, sig, t] = *p;
+    let ncdf = |x: DualSVec64<5>| (erf::num_dual(x * FRAC_1_SQRT_2) + 1.0) * 0.5;
+    let vol = sig * t.sqrt();
+    let d1 = ((s / k).ln() + (r + sig * sig * 0.5) * t) / vol;
+    let d2 = d1 - vol;
+    s * ncdf(d1) - k * (-(r * t)).exp() * ncdf(d2)
+}
+
+/// `reverse` (`erf` through its value and slope: it has no way to add a function).
+pub fn in_reverse<'t>(p: &[reverse::Var<'t>; 5]) -> reverse::Var<'t> {
+    let [s, k, r, sig, t] = *p;
+    let ncdf = |x: reverse::Var<'t>| 0.5 * (1.0 + erf::reverse(x * FRAC_1_SQRT_2));
+    let vol = sig * t.sqrt();
+    let d1 = ((s / k).ln() + (r + 0.5 * sig * sig) * t) / vol;
+    let d2 = d1 - vol;
+    s * ncdf(d1) - k * (-r * t).exp() * ncdf(d2)
+}
+
+/// The workload.
+pub struct BlackScholes;
+
+impl Workload for BlackScholes {
+    fn name() -> String {
+        "black_scholes".into()
+    }
+
+    fn run<H: Harness>(h: &mut H) {
+        let (v, g) = hand(X);
+        h.reference(v, &g);
+        h.primal(X, primal);
+        h.engine("hand", X, TOLERANCE, hand);
+        let f = expr::<f64>();
+        h.engine("static", X, TOLERANCE, |x| gradient(&f, x));
+        h.engine("central_fd", X, FD_TOLERANCE, |x| {
+            engines::central_fd(primal, x)
+        });
+        h.engine("num_dual", X, TOLERANCE, |x| {
+            engines::num_dual(in_num_dual, x)
+        });
+        let tape = reverse::Tape::new();
+        h.engine("reverse", X, TOLERANCE, |x| {
+            engines::reverse(&tape, in_reverse, x)
+        });
+    }
 }

@@ -1,8 +1,10 @@
 //! `rosenbrock`: (1 − x)² + 100 (y − x²)², 2 inputs.
 
+use num_dual::DualSVec64;
 use tapeless::prelude::*;
 
-use crate::bench::Bench;
+use crate::engines;
+use crate::harness::{FD_TOLERANCE, Harness, TOLERANCE, Workload};
 
 pub const X: [f64; 2] = [-1.2, 1.0];
 
@@ -26,19 +28,46 @@ pub fn expr<T: Scalar>() -> impl Expr<T> {
     (1.0 - x) * (1.0 - x) + 100.0 * (y - x * x).powi(2)
 }
 
-pub fn run(b: &mut Bench) {
-    let (v, g) = hand(X);
-    b.reference(v, &g);
-    b.time("primal", X, primal);
-    b.engine("hand", X, |x| (hand(x).0, hand(x).1.to_vec()), hand);
-    let f = expr::<f64>();
-    b.engine(
-        "static",
-        X,
-        |x| {
-            let (v, g) = gradient(&f, x);
-            (v, g.to_vec())
-        },
-        |x| gradient(&f, x),
-    );
+/// `num_dual` (it has no `f64 − dual`, so `(1 − x)²` is written `(x − 1)²`).
+pub fn in_num_dual(v: &[DualSVec64<2>; 2]) -> DualSVec64<2> {
+    let [x, y] = *v;
+    let a = x - 1.0;
+    let b = y - x * x;
+    a * a + b * b * 100.0
+}
+
+/// `reverse`.
+pub fn in_reverse<'t>(v: &[reverse::Var<'t>; 2]) -> reverse::Var<'t> {
+    let [x, y] = *v;
+    let a = 1.0 - x;
+    let b = y - x * x;
+    a * a + 100.0 * b * b
+}
+
+/// The workload.
+pub struct Rosenbrock;
+
+impl Workload for Rosenbrock {
+    fn name() -> String {
+        "rosenbrock".into()
+    }
+
+    fn run<H: Harness>(h: &mut H) {
+        let (v, g) = hand(X);
+        h.reference(v, &g);
+        h.primal(X, primal);
+        h.engine("hand", X, TOLERANCE, hand);
+        let f = expr::<f64>();
+        h.engine("static", X, TOLERANCE, |x| gradient(&f, x));
+        h.engine("central_fd", X, FD_TOLERANCE, |x| {
+            engines::central_fd(primal, x)
+        });
+        h.engine("num_dual", X, TOLERANCE, |x| {
+            engines::num_dual(in_num_dual, x)
+        });
+        let tape = reverse::Tape::new();
+        h.engine("reverse", X, TOLERANCE, |x| {
+            engines::reverse(&tape, in_reverse, x)
+        });
+    }
 }

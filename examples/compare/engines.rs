@@ -1,0 +1,85 @@
+//! The engines that need glue to take `[f64; N]` and give `(value, [f64; N])`: central finite
+//! differences and the peer crates. Each peer is given its best use: tapes are made once and
+//! cleared between calls (their capacity is kept), inputs are seeded in place, and results
+//! are read without intermediate vectors where the API allows.
+
+use nalgebra::SVector;
+use num_dual::DualSVec64;
+
+/// Central finite differences on the primal: `2N + 1` evaluations, step `∛ε · max(1, |xᵢ|)`.
+#[inline]
+pub fn central_fd<const N: usize>(f: impl Fn([f64; N]) -> f64, x: [f64; N]) -> (f64, [f64; N]) {
+    let h0 = f64::EPSILON.cbrt();
+    let g = core::array::from_fn(|i| {
+        let h = h0 * x[i].abs().max(1.0);
+        let (mut lo, mut hi) = (x, x);
+        lo[i] -= h;
+        hi[i] += h;
+        // The step actually taken, after rounding of x ± h.
+        (f(hi) - f(lo)) / (hi[i] - lo[i])
+    });
+    (f(x), g)
+}
+
+/// The forward-mode peer `num_dual`: one evaluation on `DualSVec64<N>` (N tangents on the
+/// stack), through its own `gradient` entry point.
+#[inline]
+pub fn num_dual<const N: usize>(
+    f: impl Fn(&[DualSVec64<N>; N]) -> DualSVec64<N>,
+    x: [f64; N],
+) -> (f64, [f64; N]) {
+    // The closure reads the inputs in place (`ArrayStorage` is `[[T; N]; 1]`): no copy.
+    let (v, g) = num_dual::gradient(
+        |v: SVector<DualSVec64<N>, N>| f(&v.data.0[0]),
+        &SVector::from(x),
+    );
+    (v, g.into())
+}
+
+/// The tape peer `reverse`: the caller's tape is cleared (it keeps its capacity), the inputs
+/// are pushed as its first nodes, `f` records, and one reverse sweep gives the adjoints.
+/// The sweep returns a `Vec` of every node's adjoint (the crate's API; no way around it);
+/// the inputs' entries are read from it directly.
+#[inline]
+pub fn reverse<const N: usize>(
+    tape: &reverse::Tape,
+    f: impl for<'t> Fn(&[reverse::Var<'t>; N]) -> reverse::Var<'t>,
+    x: [f64; N],
+) -> (f64, [f64; N]) {
+    use reverse::Gradient;
+    tape.clear();
+    let vars: [reverse::Var<'_>; N] = core::array::from_fn(|i| tape.add_var(x[i]));
+    let y = f(&vars);
+    let adj = y.grad();
+    (y.val(), core::array::from_fn(|i| adj.wrt(&vars[i])))
+}
+
+/// `erf` for the peers that lack it, as its value and derivative at the point: what a user
+/// of those crates would write.
+pub mod erf {
+    use core::f64::consts::PI;
+
+    /// `erf(x)` and `erf'(x) = 2/√π · e^(−x²)`.
+    #[inline]
+    pub fn value_and_slope(x: f64) -> (f64, f64) {
+        (
+            <f64 as tapeless::Scalar>::erf(x),
+            2.0 / PI.sqrt() * (-x * x).exp(),
+        )
+    }
+
+    /// `num_dual`: a new dual number from the value and the tangents scaled by the slope.
+    #[inline]
+    pub fn num_dual<const N: usize>(x: num_dual::DualSVec64<N>) -> num_dual::DualSVec64<N> {
+        let (v, d) = value_and_slope(x.re);
+        num_dual::DualSVec64::new(v, x.eps * d)
+    }
+
+    /// `reverse` records binary nodes only through its operators, so a new elementary
+    /// function is its linearisation at the point: `x · d + (erf(x₀) − x₀ d)`, two nodes.
+    #[inline]
+    pub fn reverse(x: reverse::Var<'_>) -> reverse::Var<'_> {
+        let (v, d) = value_and_slope(x.val());
+        x * d + (v - x.val() * d)
+    }
+}

@@ -1,0 +1,81 @@
+//! What a workload asks of whoever runs it, shared by the `compare` example and the criterion
+//! benches: check each engine's result against the hand-written gradient, then time it.
+
+/// Relative error allowed between an engine's gradient and the hand-written one.
+pub const TOLERANCE: f64 = 1e-12;
+
+/// Relative error allowed for central finite differences (truncation and cancellation).
+pub const FD_TOLERANCE: f64 = 1e-6;
+
+/// What an engine returns: the value and the gradient.
+pub trait Outcome {
+    /// The value `f(x)`.
+    fn value(&self) -> f64;
+    /// The gradient `∇f(x)`.
+    fn grad(&self) -> &[f64];
+}
+
+impl<G: AsRef<[f64]>> Outcome for (f64, G) {
+    fn value(&self) -> f64 {
+        self.0
+    }
+    fn grad(&self) -> &[f64] {
+        self.1.as_ref()
+    }
+}
+
+/// Runs the engines of one workload.
+pub trait Harness {
+    /// Sets the hand-written value and gradient every engine is checked against.
+    fn reference(&mut self, value: f64, grad: &[f64]);
+    /// Checks the value of `f` at `x` against the reference, then times `f` as `primal`.
+    fn primal<X: Copy>(&mut self, x: X, f: impl FnMut(X) -> f64);
+    /// Checks `f(x)` against the reference with relative error `tol`, then times `f` as
+    /// `engine`. A mismatch is reported (by name) and the engine is not timed.
+    fn engine<X: Copy, O: Outcome>(
+        &mut self,
+        engine: &'static str,
+        x: X,
+        tol: f64,
+        f: impl FnMut(X) -> O,
+    );
+}
+
+/// `None` if `value` and `grad` match the reference within relative error `tol`
+/// (max-norm, relative to the reference's max-norm); otherwise what differs.
+pub fn mismatch(reference: (f64, &[f64]), value: f64, grad: &[f64], tol: f64) -> Option<String> {
+    let (v0, g0) = reference;
+    let scale = g0
+        .iter()
+        .fold(0.0f64, |m, g| m.max(g.abs()))
+        .max(f64::MIN_POSITIVE);
+    let gerr = g0
+        .iter()
+        .zip(grad)
+        .fold(0.0f64, |m, (a, b)| m.max((a - b).abs()))
+        / scale;
+    let verr = (value - v0).abs() / v0.abs().max(f64::MIN_POSITIVE);
+    // Written so that a NaN error fails the check.
+    let within = |err: f64| err <= tol;
+    if grad.len() == g0.len() && within(gerr) && within(verr) {
+        None
+    } else {
+        Some(format!(
+            "value {value} vs {v0} (rel {verr:.2e}), gradient {grad:?} vs {g0:?} (rel {gerr:.2e}, allowed {tol:.0e})"
+        ))
+    }
+}
+
+/// A workload: a function, its hand-written gradient, and the engines to run on it.
+pub trait Workload {
+    /// Its name in tables and bench groups.
+    fn name() -> String;
+    /// Sets the reference, then checks and times each engine.
+    fn run<H: Harness>(h: &mut H);
+}
+
+/// Whoever runs a list of workloads (the `compare` table, the criterion groups).
+pub trait Suite {
+    /// Runs one workload.
+    fn workload<W: Workload>(&mut self);
+}

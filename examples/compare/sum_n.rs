@@ -1,0 +1,110 @@
+//! `sum_N`: `Σᵢ xᵢ·sin(xᵢ₊₁) + exp(xᵢ)·xᵢ₊₁` over a cyclic index, `N` inputs: how the cost
+//! grows with the size of the expression.
+
+use num_dual::{DualNum, DualSVec64};
+use tapeless::prelude::*;
+
+use crate::engines;
+use crate::harness::{FD_TOLERANCE, Harness, TOLERANCE, Workload};
+
+/// Inputs spread over [−0.5, 0.5).
+pub fn point<const N: usize>() -> [f64; N] {
+    core::array::from_fn(|i| (i as f64 * 0.618_034).fract() - 0.5)
+}
+
+pub fn primal<const N: usize>(x: [f64; N]) -> f64 {
+    let mut s = 0.0;
+    for i in 0..N {
+        let (a, b) = (x[i], x[(i + 1) % N]);
+        s += a * b.sin() + a.exp() * b;
+    }
+    s
+}
+
+/// Each input appears in two terms: as `a` in its own and as `b` in the one before.
+/// `sin`, `cos` and `exp` of each input are computed once.
+pub fn hand<const N: usize>(x: [f64; N]) -> (f64, [f64; N]) {
+    let mut sin = [0.0; N];
+    let mut cos = [0.0; N];
+    let mut exp = [0.0; N];
+    for i in 0..N {
+        (sin[i], cos[i]) = x[i].sin_cos();
+        exp[i] = x[i].exp();
+    }
+    let mut s = 0.0;
+    let mut g = [0.0; N];
+    for i in 0..N {
+        let j = (i + 1) % N;
+        s += x[i] * sin[j] + exp[i] * x[j];
+        g[i] += sin[j] + exp[i] * x[j];
+        g[j] += x[i] * cos[j] + exp[i];
+    }
+    (s, g)
+}
+
+/// The same function for every engine of the crate: one flat reduction node over an array
+/// of terms that share a type, with run-time indices ([`at`]).
+pub fn expr<T: Scalar, const N: usize>() -> impl Expr<T> {
+    sum(core::array::from_fn::<_, N, _>(|i| {
+        let (a, b) = (at(i), at((i + 1) % N));
+        a * b.sin() + a.exp() * b
+    }))
+}
+
+/// `num_dual`: the first term starts the sum, as in `reverse`.
+pub fn in_num_dual<const N: usize>(x: &[DualSVec64<N>; N]) -> DualSVec64<N> {
+    let term = |i: usize| {
+        let (a, b) = (x[i], x[(i + 1) % N]);
+        a * b.sin() + a.exp() * b
+    };
+    let mut s = term(0);
+    for i in 1..N {
+        s += term(i);
+    }
+    s
+}
+
+/// `reverse`: the first term starts the sum (a zero would be one more node).
+pub fn in_reverse<'t, const N: usize>(x: &[reverse::Var<'t>; N]) -> reverse::Var<'t> {
+    let term = |i: usize| {
+        let (a, b) = (x[i], x[(i + 1) % N]);
+        a * b.sin() + a.exp() * b
+    };
+    let mut s = term(0);
+    for i in 1..N {
+        s = s + term(i);
+    }
+    s
+}
+
+/// The workload with `N` inputs.
+pub struct Sum<const N: usize>;
+
+impl<const N: usize> Workload for Sum<N>
+where
+    [f64; N]: tapeless::Point<f64>,
+{
+    fn name() -> String {
+        format!("sum_{N}")
+    }
+
+    fn run<H: Harness>(h: &mut H) {
+        let x = point::<N>();
+        let (v, g) = hand(x);
+        h.reference(v, &g);
+        h.primal(x, primal);
+        h.engine("hand", x, TOLERANCE, hand);
+        let f = expr::<f64, N>();
+        h.engine("static", x, TOLERANCE, |x| gradient(&f, x));
+        h.engine("central_fd", x, FD_TOLERANCE, |x| {
+            engines::central_fd(primal, x)
+        });
+        h.engine("num_dual", x, TOLERANCE, |x| {
+            engines::num_dual(in_num_dual, x)
+        });
+        let tape = reverse::Tape::new();
+        h.engine("reverse", x, TOLERANCE, |x| {
+            engines::reverse(&tape, in_reverse, x)
+        });
+    }
+}
