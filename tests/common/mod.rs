@@ -1,5 +1,6 @@
-//! Helpers shared by the integration tests: the tolerances, `assert_close!`, and central
-//! finite differences.
+//! Helpers shared by the integration tests: the tolerances, `assert_close!`, central
+//! finite differences, and the functions several test files use (Rosenbrock,
+//! Black-Scholes with its closed-form greeks, repeated squaring through lets).
 //!
 //! # Tolerances
 //! `close(a, b, rel, abs)` holds when `|a − b| ≤ abs + rel·max(|a|, |b|)`; two NaNs are
@@ -22,6 +23,10 @@
 //!   relative for the points the tests use; the rounding error `ε|f|/h` is bounded by the
 //!   noise term, which is negligible unless `|f| ≫ h·|f′|`.
 #![allow(dead_code, unused_macros)]
+
+use core::f64::consts::FRAC_1_SQRT_2;
+use tapeless::prelude::*;
+use tapeless::{Binary, Let, Ph, rules};
 
 /// `f64` result vs closed form: relative tolerance.
 pub const REL64: f64 = 1e-12;
@@ -164,4 +169,90 @@ macro_rules! assert_fd {
 /// The standard normal density `φ(x)`.
 pub fn normal_pdf(x: f64) -> f64 {
     (-0.5 * x * x).exp() / (2.0 * core::f64::consts::PI).sqrt()
+}
+
+// Functions shared by several test files.
+
+/// The Rosenbrock function `(1 − x)² + 100(y − x²)²` as an expression.
+pub fn rosenbrock_expr() -> impl Expr<f64> + Expr<f32> + Copy {
+    let (x, y) = vars();
+    (1.0 - x) * (1.0 - x) + 100.0 * (y - x * x).powi(2)
+}
+
+/// The Rosenbrock function and its analytic gradient.
+pub fn rosenbrock(x: f64, y: f64) -> (f64, [f64; 2]) {
+    let v = (1.0 - x) * (1.0 - x) + 100.0 * (y - x * x) * (y - x * x);
+    let g = [
+        -2.0 * (1.0 - x) - 400.0 * x * (y - x * x),
+        200.0 * (y - x * x),
+    ];
+    (v, g)
+}
+
+/// `N(x) = (1 + erf(x/√2))/2`, the standard normal distribution function.
+macro_rules! ncdf {
+    ($x:expr) => {
+        0.5 * (1.0 + ($x * FRAC_1_SQRT_2).erf())
+    };
+}
+
+/// The Black-Scholes price of a European call, `C(S, K, r, σ, T)`, with `σ√T`, `d1` and
+/// `d2` each computed once.
+pub fn black_scholes() -> impl Expr<f64> + Expr<f32> + Copy {
+    let (s, k, r, sigma, t) = vars();
+    let_in(sigma * t.sqrt(), move |sd| {
+        let_in(
+            ((s / k).ln() + (r + 0.5 * sigma * sigma) * t) / sd,
+            move |d1| {
+                let_in(d1 - sd, move |d2| {
+                    s * ncdf!(d1) - k * (-(r * t)).exp() * ncdf!(d2)
+                })
+            },
+        )
+    })
+}
+
+/// The price and its closed-form partials `[∂S, ∂K, ∂r, ∂σ, ∂T]`: delta `N(d1)`,
+/// `−e^{−rT}N(d2)`, rho `K T e^{−rT} N(d2)`, vega `S φ(d1) √T`, and `∂C/∂T = S φ(d1)
+/// σ/(2√T) + r K e^{−rT} N(d2)` (the option's theta is `−∂C/∂T`).
+pub fn black_scholes_closed(p: [f64; 5]) -> (f64, [f64; 5]) {
+    let [s, k, r, sigma, t] = p;
+    let n = |x: f64| 0.5 * (1.0 + libm::erf(x * FRAC_1_SQRT_2));
+    let sd = sigma * t.sqrt();
+    let d1 = ((s / k).ln() + (r + 0.5 * sigma * sigma) * t) / sd;
+    let d2 = d1 - sd;
+    let disc = (-r * t).exp();
+    let price = s * n(d1) - k * disc * n(d2);
+    let greeks = [
+        n(d1),
+        -disc * n(d2),
+        k * t * disc * n(d2),
+        s * normal_pdf(d1) * t.sqrt(),
+        s * normal_pdf(d1) * sigma / (2.0 * t.sqrt()) + r * k * disc * n(d2),
+    ];
+    (price, greeks)
+}
+
+pub const MARKETS: [[f64; 5]; 5] = [
+    [100.0, 100.0, 0.05, 0.2, 1.0],
+    [90.0, 100.0, 0.03, 0.25, 0.5],
+    [110.0, 95.0, 0.01, 0.4, 2.0],
+    [50.0, 60.0, 0.0, 0.3, 0.25],
+    [100.0, 80.0, 0.08, 0.15, 3.0],
+];
+
+/// `let p = e in p·p`: squaring that shares its argument.
+pub fn sq<E: Node>(e: E) -> Let<E, impl Fn(Ph) -> Binary<rules::Mul, Ph, Ph> + Copy> {
+    let_in(e, |p| p * p)
+}
+
+/// `sq` applied once per token: `squarings!(x; 1 2 3)` is `sq(sq(sq(x)))`.
+macro_rules! squarings {
+    ($e:expr;) => { $e };
+    ($e:expr; $_level:tt $($rest:tt)*) => { squarings!(sq($e); $($rest)*) };
+}
+
+/// The size in bytes of the cache of `f` in f64.
+pub fn size_of_cache<E: Expr<f64>>(_: &E) -> usize {
+    core::mem::size_of::<E::Cache>()
 }
