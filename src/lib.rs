@@ -59,8 +59,8 @@ pub mod solve;
 #[cfg(feature = "rayon")]
 pub use derivatives::par_gradients;
 pub use derivatives::{
-    Matrix, Outputs, ValueGradientHessian, ValueGradientHvp, ValuesJacobian, forward_gradient,
-    gradients, hessian, hvp, into_arrays, jacobian, jvp, vjp,
+    Matrix, Outputs, SecondOrder, ValueGradientHessian, ValueGradientHvp, ValuesJacobian,
+    forward_gradient, gradients, hessian, hvp, into_arrays, jacobian, jvp, vjp,
 };
 pub use dual::Dual;
 pub use entry::{backprop, gradient, value};
@@ -81,8 +81,8 @@ pub mod prelude {
     #[cfg(feature = "rayon")]
     pub use crate::par_gradients;
     pub use crate::{
-        Dual, Outputs, forward_gradient, gradients, hessian, hvp, into_arrays, jacobian, jvp,
-        vjp,
+        Dual, Outputs, SecondOrder, forward_gradient, gradients, hessian, hvp, into_arrays,
+        jacobian, jvp, vjp,
     };
 }
 

@@ -116,5 +116,104 @@ fn newton_error_messages_carry_the_numbers() {
         residual: 0.25,
     };
     let text = e.to_string();
-    assert!(text.contains('7') && text.contains("2.5e-1"), "{text}");
+    assert!(text.contains('7') && text.contains("2.500e-1"), "{text}");
+}
+
+/// The argmin adapter: L-BFGS and Newton-CG (both with More-Thuente line search) on
+/// static expressions.
+#[cfg(feature = "argmin")]
+mod with_argmin {
+    use argmin::core::{CostFunction, Executor, Gradient, Hessian, State};
+    use argmin::solver::linesearch::MoreThuenteLineSearch;
+    use argmin::solver::quasinewton::LBFGS;
+    use argmin::solver::trustregion::{Steihaug, TrustRegion};
+    use tapeless::prelude::*;
+    use tapeless::solve::argmin::StaticProblem;
+
+    /// One value used in `f64` (cost, gradient) and in duals (Hessian).
+    fn rosenbrock() -> impl SecondOrder<f64> {
+        let (x, y) = vars();
+        (x - 1.0).powi(2) + 100.0 * (y - x * x).powi(2)
+    }
+
+    fn himmelblau<T: Scalar>() -> impl Expr<T> {
+        let (x, y) = vars();
+        (x * x + y - 11.0).powi(2) + (x + y * y - 7.0).powi(2)
+    }
+
+    /// L-BFGS (memory 7) with More-Thuente line search, run to a tight gradient norm.
+    fn lbfgs<E: Expr<f64>>(f: E, start: [f64; 2]) -> (Vec<f64>, u64) {
+        let solver = LBFGS::new(MoreThuenteLineSearch::new(), 7)
+            .with_tolerance_grad(1e-13)
+            .unwrap()
+            .with_tolerance_cost(0.0)
+            .unwrap();
+        let result = Executor::new(StaticProblem::<2>::new(f), solver)
+            .configure(|s| s.param(start.to_vec()).max_iters(500))
+            .run()
+            .expect("L-BFGS runs");
+        let state = result.state();
+        (state.get_best_param().unwrap().clone(), state.get_iter())
+    }
+
+    #[test]
+    fn lbfgs_minimises_rosenbrock_from_the_standard_start() {
+        let (best, iterations) = lbfgs(rosenbrock(), [-1.2, 1.0]);
+        assert!(
+            (best[0] - 1.0).abs() < 1e-8 && (best[1] - 1.0).abs() < 1e-8,
+            "{best:?} after {iterations} iterations"
+        );
+        assert!(iterations < 500, "hit the iteration limit");
+    }
+
+    #[test]
+    fn lbfgs_minimises_himmelblau() {
+        // From the origin the descent goes to the minimum at (3, 2), where f = 0.
+        let (best, iterations) = lbfgs(himmelblau(), [0.0, 0.0]);
+        assert!(
+            (best[0] - 3.0).abs() < 1e-8 && (best[1] - 2.0).abs() < 1e-8,
+            "{best:?} after {iterations} iterations"
+        );
+    }
+
+    /// Newton's method with the AD Hessian, in argmin's trust-region form (Steihaug's
+    /// truncated CG on the exact Newton model). argmin's line-search `NewtonCG` is not
+    /// used: its inner CG reports the *squared* residual norm as its cost, which its
+    /// stopping test compares with a norm, so near the minimum it stops after one CG step
+    /// and the method falls back to steepest descent (observed: 1000 iterations without
+    /// reaching 1e-2 of the minimum).
+    #[test]
+    fn trust_region_newton_with_the_ad_hessian_minimises_rosenbrock() {
+        let solver = TrustRegion::new(Steihaug::new().with_max_iters(20));
+        let result = Executor::new(StaticProblem::<2>::new(rosenbrock()), solver)
+            .configure(|s| s.param(vec![-1.2, 1.0]).max_iters(100).target_cost(1e-24))
+            .run()
+            .expect("trust-region Newton runs");
+        let best = result.state().get_best_param().unwrap();
+        let iterations = result.state().get_iter();
+        assert!(
+            (best[0] - 1.0).abs() < 1e-8 && (best[1] - 1.0).abs() < 1e-8,
+            "{best:?} after {iterations} iterations"
+        );
+        assert!(iterations < 100, "hit the iteration limit");
+    }
+
+    #[test]
+    fn adapter_matches_closed_forms_and_rejects_wrong_sizes() {
+        let p = StaticProblem::<2>::new(rosenbrock());
+        let x = vec![-1.2, 1.0];
+        assert!((p.cost(&x).unwrap() - 24.2).abs() < 1e-12);
+        let g = p.gradient(&x).unwrap();
+        assert!((g[0] + 215.6).abs() < 1e-9 && (g[1] + 88.0).abs() < 1e-12);
+        let h = p.hessian(&x).unwrap();
+        // [[1200x² − 400y + 2, −400x], [−400x, 200]]
+        let exact = [[1200.0 * 1.44 - 400.0 + 2.0, 480.0], [480.0, 200.0]];
+        for i in 0..2 {
+            for k in 0..2 {
+                assert!((h[i][k] - exact[i][k]).abs() <= 1e-12 * exact[i][k].abs());
+            }
+        }
+        let err = p.cost(&vec![1.0, 2.0, 3.0]).unwrap_err();
+        assert!(err.to_string().contains("3 entries"), "{err}");
+    }
 }

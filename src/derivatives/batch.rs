@@ -20,6 +20,7 @@ use crate::{Expr, Point, Scalar, backprop};
 /// gradients(&f, &points, &mut grads);
 /// assert_eq!(grads, [[2.0, 1.0], [4.0, 3.0]]);
 /// ```
+#[inline]
 #[track_caller]
 pub fn gradients<T: Scalar, E: Expr<T>, X: Point<T>>(f: &E, points: &[X], grads: &mut [X]) {
     assert_eq!(

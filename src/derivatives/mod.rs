@@ -18,17 +18,30 @@
 //! The second-order and forward entry points evaluate `f` with dual numbers, so `f` must be
 //! an `Expr<Dual<T>>`. Every expression written from variables and literals is, whatever
 //! its type. An expression returned from a helper as `impl Expr<f64>` is not (the opaque
-//! type promises `f64` only): make the helper generic, or return both bounds.
+//! type promises `f64` only). Either make the helper generic in the scalar type (each call
+//! then picks one type, usually by inference), or return `impl SecondOrder<f64>`, which
+//! promises both `f64` and `Dual<f64>` (needed when one value is used both ways, as by
+//! the argmin adapter).
 //!
 //! ```
 //! use tapeless::prelude::*;
-//! // Generic helper: callers pick the scalar type, inference usually does it for them.
+//! // Generic helper: each call site picks the scalar type.
 //! fn model<T: Scalar>() -> impl Expr<T> {
 //!     let (x, y) = vars();
 //!     (x * y).exp() + x
 //! }
 //! let (_, _, h) = hessian(&model(), [0.0, 0.0]);
 //! assert_eq!(into_arrays(h), [[0.0, 1.0], [1.0, 0.0]]);
+//!
+//! // One value, both scalar types.
+//! fn model2() -> impl SecondOrder<f64> {
+//!     let (x, y) = vars();
+//!     (x * y).exp() + x
+//! }
+//! let f = model2();
+//! let (_, g) = gradient(&f, [0.0, 0.0]);
+//! let (_, _, hv) = hvp(&f, [0.0, 0.0], [1.0, 0.0]);
+//! assert_eq!((g[0], hv[1]), (1.0, 1.0));
 //! ```
 //!
 //! [`Dual`]: crate::Dual
@@ -47,6 +60,14 @@ pub use second::{hessian, hvp};
 pub use vector::{Outputs, jacobian, vjp};
 
 use generic_array::{ConstArrayLength, GenericArray, IntoArrayLength, typenum::Const};
+
+/// An expression over `T` and over [`Dual<T>`](crate::Dual): what every entry point of
+/// this module accepts, as one bound (`fn model() -> impl SecondOrder<f64>`).
+///
+/// Implemented for every type that has both; nothing to implement by hand.
+pub trait SecondOrder<T: crate::Scalar>: crate::Expr<T> + crate::Expr<crate::Dual<T>> {}
+
+impl<T: crate::Scalar, E: crate::Expr<T> + crate::Expr<crate::Dual<T>>> SecondOrder<T> for E {}
 
 /// An `M × N` matrix with static sizes: `M` rows of `GenericArray<T, N>`.
 pub type Matrix<T, M, N> = GenericArray<GenericArray<T, N>, M>;

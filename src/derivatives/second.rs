@@ -8,8 +8,8 @@
 use generic_array::{GenericArray, sequence::GenericSequence, typenum::Unsigned};
 use num_traits::One;
 
-use super::{ValueGradientHessian, ValueGradientHvp};
 use super::lift::{Along, Split, Tangents, Unit};
+use super::{ValueGradientHessian, ValueGradientHvp};
 use crate::dual::Dual;
 use crate::{Expr, Point, Scalar};
 

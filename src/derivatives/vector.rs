@@ -32,10 +32,7 @@ pub trait Outputs<T: Scalar> {
     ) -> GenericArray<T, Self::Len>;
 
     /// The values and the Jacobian (row `m` is `∇fₘ(x)`).
-    fn jacobian_at<X: Point<T>>(
-        &self,
-        x: &X,
-    ) -> ValuesJacobian<T, Self::Len, X::Len>;
+    fn jacobian_at<X: Point<T>>(&self, x: &X) -> ValuesJacobian<T, Self::Len, X::Len>;
 }
 
 /// `(f(x), ∇f(x))` for one output, as a point of the caller's type.
@@ -120,10 +117,7 @@ where
         GenericArray::generate(|m| seeded(&self[m], x, seeds[m], grad))
     }
     #[inline(always)]
-    fn jacobian_at<X: Point<T>>(
-        &self,
-        x: &X,
-    ) -> ValuesJacobian<T, Self::Len, X::Len> {
+    fn jacobian_at<X: Point<T>>(&self, x: &X) -> ValuesJacobian<T, Self::Len, X::Len> {
         let mut values = GenericArray::<T, Self::Len>::generate(|_| T::zero());
         let rows = GenericArray::generate(|m| {
             let (v, g) = row(&self[m], x);

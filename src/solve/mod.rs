@@ -6,6 +6,8 @@
 //! | [`newton`] | — | `F(x) = 0` for `N` expressions in `N` inputs; AD Jacobian; no heap |
 //! | `argmin::StaticProblem` | `argmin` | a static expression as an argmin cost, gradient and Hessian |
 
+#[cfg(feature = "argmin")]
+pub mod argmin;
 mod linear;
 mod newton;
 

@@ -77,7 +77,7 @@ impl fmt::Display for NewtonError {
                 residual,
             } => write!(
                 f,
-                "Newton's method found no root in {iterations} steps (residual ‖F‖∞ = {residual:e})"
+                "Newton's method found no root in {iterations} steps (residual ‖F‖∞ = {residual:.3e})"
             ),
             NewtonError::NonFinite { iteration } => write!(
                 f,
