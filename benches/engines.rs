@@ -56,7 +56,7 @@ impl Harness for Group<'_> {
         self.reference = Some((value, grad.to_vec()));
     }
 
-    fn primal<X: Copy>(&mut self, x: X, mut f: impl FnMut(X) -> f64) {
+    fn primal<X: Copy + 'static>(&mut self, x: X, mut f: impl FnMut(X) -> f64 + 'static) {
         self.check("primal", f(x), None, TOLERANCE);
         // The input is reloaded from memory that was not just written (see timing.rs of
         // the compare example: passing it by value can cause store-forwarding stalls).
@@ -64,12 +64,12 @@ impl Harness for Group<'_> {
             .bench_function("primal", |b| b.iter(|| f(*black_box(&x))));
     }
 
-    fn engine<X: Copy, O: Outcome>(
+    fn engine<X: Copy + 'static, O: Outcome>(
         &mut self,
         engine: &'static str,
         x: X,
         tol: f64,
-        mut f: impl FnMut(X) -> O,
+        mut f: impl FnMut(X) -> O + 'static,
     ) {
         let out = f(x);
         self.check(engine, out.value(), Some(out.grad()), tol);

@@ -1,7 +1,8 @@
-//! One workload's engines for `compare`: verify against the hand-written gradient, then time.
+//! The `compare` harness: verify each engine against the hand-written gradient, keep it, and
+//! time the engines of a workload together when the workload is done.
 
-use crate::harness::{Harness, Outcome, mismatch};
-use crate::timing::{Budget, ns_per_call};
+use crate::harness::{Harness, Outcome, TOLERANCE, mismatch};
+use crate::timing::{Batch, Budget, batch, ns_per_call};
 
 /// One measurement.
 #[derive(Clone, Debug)]
@@ -16,6 +17,8 @@ pub struct Bench {
     pub budget: Budget,
     pub workload: String,
     reference: Option<(f64, Vec<f64>)>,
+    /// The checked engines of the current workload, waiting to be timed.
+    pending: Vec<(&'static str, Batch)>,
     pub rows: Vec<Row>,
     pub failures: Vec<String>,
 }
@@ -26,6 +29,7 @@ impl Bench {
             budget,
             workload: String::new(),
             reference: None,
+            pending: Vec::new(),
             rows: Vec::new(),
             failures: Vec::new(),
         }
@@ -37,6 +41,19 @@ impl Bench {
         self.reference = None;
     }
 
+    /// Times the engines of the current workload, in interleaved rounds.
+    pub fn finish(&mut self) {
+        let (names, mut runs): (Vec<_>, Vec<_>) = self.pending.drain(..).unzip();
+        let ns = ns_per_call(self.budget, &mut runs);
+        for (engine, ns) in names.into_iter().zip(ns) {
+            self.rows.push(Row {
+                workload: self.workload.clone(),
+                engine,
+                ns,
+            });
+        }
+    }
+
     /// Records a failure unless `value`/`grad` match the reference.
     fn check(&mut self, engine: &str, value: f64, grad: Option<&[f64]>, tol: f64) -> bool {
         let Some((v0, g0)) = &self.reference else {
@@ -45,8 +62,7 @@ impl Bench {
             return false;
         };
         // The primal has no gradient: compare its value only.
-        let found = mismatch((*v0, g0), value, grad.unwrap_or(g0), tol);
-        match found {
+        match mismatch((*v0, g0), value, grad.unwrap_or(g0), tol) {
             None => true,
             Some(what) => {
                 self.failures
@@ -55,16 +71,6 @@ impl Bench {
             }
         }
     }
-
-    /// Times `f` and records the median ns per call.
-    fn time<X: Copy, R>(&mut self, engine: &'static str, x: X, f: impl FnMut(X) -> R) {
-        let ns = ns_per_call(self.budget, x, f);
-        self.rows.push(Row {
-            workload: self.workload.clone(),
-            engine,
-            ns,
-        });
-    }
 }
 
 impl Harness for Bench {
@@ -72,23 +78,23 @@ impl Harness for Bench {
         self.reference = Some((value, grad.to_vec()));
     }
 
-    fn primal<X: Copy>(&mut self, x: X, mut f: impl FnMut(X) -> f64) {
+    fn primal<X: Copy + 'static>(&mut self, x: X, mut f: impl FnMut(X) -> f64 + 'static) {
         let v = f(x);
-        if self.check("primal", v, None, crate::harness::TOLERANCE) {
-            self.time("primal", x, f);
+        if self.check("primal", v, None, TOLERANCE) {
+            self.pending.push(("primal", batch(x, f)));
         }
     }
 
-    fn engine<X: Copy, O: Outcome>(
+    fn engine<X: Copy + 'static, O: Outcome>(
         &mut self,
         engine: &'static str,
         x: X,
         tol: f64,
-        mut f: impl FnMut(X) -> O,
+        mut f: impl FnMut(X) -> O + 'static,
     ) {
         let out = f(x);
         if self.check(engine, out.value(), Some(out.grad()), tol) {
-            self.time(engine, x, f);
+            self.pending.push((engine, batch(x, f)));
         }
     }
 }

@@ -96,16 +96,18 @@ impl Workload for BlackScholes {
         h.reference(v, &g);
         h.primal(X, primal);
         h.engine("hand", X, TOLERANCE, hand);
-        let f = expr::<f64>();
-        h.engine("static", X, TOLERANCE, |x| gradient(&f, x));
-        h.engine("central_fd", X, FD_TOLERANCE, |x| {
+        h.engine("static", X, TOLERANCE, |x| gradient(&expr::<f64>(), x));
+        h.engine("forward", X, TOLERANCE, |x| {
+            forward_gradient(&expr::<Dual<f64, 5>>(), x)
+        });
+        h.engine("central_fd", X, FD_TOLERANCE, move |x| {
             engines::central_fd(primal, x)
         });
-        h.engine("num_dual", X, TOLERANCE, |x| {
+        h.engine("num_dual", X, TOLERANCE, move |x| {
             engines::num_dual(in_num_dual, x)
         });
         let tape = reverse::Tape::new();
-        h.engine("reverse", X, TOLERANCE, |x| {
+        h.engine("reverse", X, TOLERANCE, move |x| {
             engines::reverse(&tape, in_reverse, x)
         });
     }

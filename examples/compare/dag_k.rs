@@ -107,16 +107,20 @@ where
         h.reference(v, &g);
         h.primal(X, primal::<K>);
         h.engine("hand", X, TOLERANCE, hand::<K>);
-        let f = Self::expr::<f64>();
-        h.engine("static", X, TOLERANCE, |x| gradient(&f, x));
-        h.engine("central_fd", X, FD_TOLERANCE, |x| {
+        h.engine("static", X, TOLERANCE, |x| {
+            gradient(&Self::expr::<f64>(), x)
+        });
+        h.engine("forward", X, TOLERANCE, |x| {
+            forward_gradient(&Self::expr::<Dual<f64, 2>>(), x)
+        });
+        h.engine("central_fd", X, FD_TOLERANCE, move |x| {
             engines::central_fd(primal::<K>, x)
         });
-        h.engine("num_dual", X, TOLERANCE, |x| {
+        h.engine("num_dual", X, TOLERANCE, move |x| {
             engines::num_dual(in_num_dual::<K>, x)
         });
         let tape = reverse::Tape::new();
-        h.engine("reverse", X, TOLERANCE, |x| {
+        h.engine("reverse", X, TOLERANCE, move |x| {
             engines::reverse(&tape, in_reverse::<K>, x)
         });
     }

@@ -91,6 +91,7 @@ impl Suite for Compare {
         }
         self.bench.start(name);
         W::run(&mut self.bench);
+        self.bench.finish();
     }
 }
 

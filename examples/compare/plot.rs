@@ -1,6 +1,7 @@
 //! `--plot FILE.svg`: ns per gradient against N for the `sum_N` workloads, one line per
 //! engine, log-log axes.
 
+use plotters::coord::combinators::BindKeyPoints;
 use plotters::prelude::*;
 
 use crate::bench::Row;
@@ -22,6 +23,7 @@ pub fn sum_n(rows: &[Row], file: &str) -> Result<(), Box<dyn std::error::Error>>
     if lines.is_empty() {
         return Err("no sum_N rows to plot".into());
     }
+    let sizes: Vec<f64> = lines[0].1.iter().map(|&(n, _)| n as f64).collect();
     let points = lines.iter().flat_map(|(_, s)| s.iter());
     let (mut n_lo, mut n_hi, mut t_lo, mut t_hi) = (f64::MAX, 0.0f64, f64::MAX, 0.0f64);
     for &(n, t) in points {
@@ -42,7 +44,7 @@ pub fn sum_n(rows: &[Row], file: &str) -> Result<(), Box<dyn std::error::Error>>
         .x_label_area_size(48)
         .y_label_area_size(72)
         .build_cartesian_2d(
-            (n_lo * 0.8..n_hi * 1.25).log_scale(),
+            (n_lo * 0.8..n_hi * 1.25).log_scale().with_key_points(sizes),
             (t_lo * 0.6..t_hi * 1.6).log_scale(),
         )?;
     chart
@@ -50,7 +52,7 @@ pub fn sum_n(rows: &[Row], file: &str) -> Result<(), Box<dyn std::error::Error>>
         .x_desc("N (inputs; log scale)")
         .y_desc("ns per call (log scale)")
         .x_label_formatter(&|n| format!("{n:.0}"))
-        .y_label_formatter(&|t| format!("{t:.0}"))
+        .y_label_formatter(&|&t| si(t))
         .draw()?;
     for (i, (engine, s)) in lines.iter().enumerate() {
         let colour = Palette99::pick(i).to_rgba();
@@ -76,4 +78,19 @@ pub fn sum_n(rows: &[Row], file: &str) -> Result<(), Box<dyn std::error::Error>>
         .draw()?;
     root.present()?;
     Ok(())
+}
+
+/// `1500` as `1.5k`, `2e6` as `2M`: tick labels that stay short.
+fn si(t: f64) -> String {
+    let (v, unit) = match t {
+        t if t >= 1e6 => (t / 1e6, "M"),
+        t if t >= 1e3 => (t / 1e3, "k"),
+        t => (t, ""),
+    };
+    let digits = if v < 10.0 && v.fract().abs() > 1e-9 {
+        1
+    } else {
+        0
+    };
+    format!("{v:.digits$}{unit}")
 }

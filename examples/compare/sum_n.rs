@@ -83,6 +83,7 @@ pub struct Sum<const N: usize>;
 impl<const N: usize> Workload for Sum<N>
 where
     [f64; N]: tapeless::Point<f64>,
+    tapeless::typenum::Const<N>: generic_array::IntoArrayLength,
 {
     fn name() -> String {
         format!("sum_{N}")
@@ -95,15 +96,17 @@ where
         h.primal(x, primal);
         h.engine("hand", x, TOLERANCE, hand);
         let f = expr::<f64, N>();
-        h.engine("static", x, TOLERANCE, |x| gradient(&f, x));
-        h.engine("central_fd", x, FD_TOLERANCE, |x| {
+        h.engine("static", x, TOLERANCE, move |x| gradient(&f, x));
+        let fw = expr::<Dual<f64, N>, N>();
+        h.engine("forward", x, TOLERANCE, move |x| forward_gradient(&fw, x));
+        h.engine("central_fd", x, FD_TOLERANCE, move |x| {
             engines::central_fd(primal, x)
         });
-        h.engine("num_dual", x, TOLERANCE, |x| {
+        h.engine("num_dual", x, TOLERANCE, move |x| {
             engines::num_dual(in_num_dual, x)
         });
         let tape = reverse::Tape::new();
-        h.engine("reverse", x, TOLERANCE, |x| {
+        h.engine("reverse", x, TOLERANCE, move |x| {
             engines::reverse(&tape, in_reverse, x)
         });
     }

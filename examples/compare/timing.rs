@@ -1,4 +1,9 @@
-//! Medians of many samples, each of many calls, with `black_box` on inputs and outputs.
+//! Medians of many samples, each of many calls, with `black_box` on inputs and outputs; the
+//! engines of one workload are sampled in turn, round after round.
+//!
+//! Interleaving: a sample of every engine is taken in each round, so a burst of load from
+//! another process (this may run next to a compiler) slows all engines of the workload
+//! alike instead of one, and the ratios stay put.
 //!
 //! The input is read through `*black_box(&x)`: from memory the compiler must reload on every
 //! call, but that was not written just before it. Passing `black_box(x)` by value stores
@@ -14,7 +19,7 @@ use std::time::{Duration, Instant};
 /// How long to measure.
 #[derive(Clone, Copy, Debug)]
 pub struct Budget {
-    /// Samples per measurement (the median is reported).
+    /// Rounds: samples per engine (the median is reported).
     pub samples: usize,
     /// Target wall time of one sample.
     pub sample_time: Duration,
@@ -23,43 +28,68 @@ pub struct Budget {
 impl Budget {
     /// Under 20 s for the whole matrix.
     pub const QUICK: Budget = Budget {
-        samples: 15,
-        sample_time: Duration::from_micros(2_000),
+        samples: 21,
+        sample_time: Duration::from_micros(2_500),
     };
     /// Steadier numbers.
     pub const FULL: Budget = Budget {
-        samples: 51,
-        sample_time: Duration::from_micros(10_000),
+        samples: 81,
+        sample_time: Duration::from_micros(6_000),
     };
 }
 
-/// Median nanoseconds per call of `f`, with its input reloaded through `black_box` on every
-/// call and its output consumed by `black_box`.
-pub fn ns_per_call<X: Copy, R>(budget: Budget, x: X, mut f: impl FnMut(X) -> R) -> f64 {
-    // Calibrate: grow the batch until one batch takes at least a tenth of a sample.
-    let mut batch: u64 = 1;
-    loop {
-        let start = Instant::now();
-        for _ in 0..batch {
+/// `n` calls of an engine on its fixed input.
+pub type Batch = Box<dyn FnMut(u64)>;
+
+/// Wraps `f` at `x` as a batch runner: the input reloaded through `black_box` on every call,
+/// the output consumed by `black_box`. The loop is compiled for `f` itself; the only
+/// dynamic call is one per batch.
+pub fn batch<X: Copy + 'static, R>(x: X, mut f: impl FnMut(X) -> R + 'static) -> Batch {
+    Box::new(move |n| {
+        // The input on this frame's stack, where a caller's would be, rather than in the
+        // heap-allocated closure.
+        let x = x;
+        for _ in 0..n {
             black_box(f(*black_box(&x)));
         }
-        let took = start.elapsed();
-        if took >= budget.sample_time / 10 || batch >= 1 << 30 {
-            let per_call = took.as_secs_f64() / batch as f64;
-            batch = ((budget.sample_time.as_secs_f64() / per_call.max(1e-12)) as u64).max(1);
-            break;
-        }
-        batch *= 4;
-    }
-    let mut samples: Vec<f64> = (0..budget.samples)
-        .map(|_| {
-            let start = Instant::now();
-            for _ in 0..batch {
-                black_box(f(*black_box(&x)));
+    })
+}
+
+fn seconds(run: &mut Batch, n: u64) -> f64 {
+    let start = Instant::now();
+    run(n);
+    start.elapsed().as_secs_f64()
+}
+
+/// Median nanoseconds per call of each engine, sampled in rounds.
+pub fn ns_per_call(budget: Budget, engines: &mut [Batch]) -> Vec<f64> {
+    let target = budget.sample_time.as_secs_f64();
+    // Calibrate: grow each batch until it takes at least a tenth of a sample, then size it
+    // to one sample.
+    let sizes: Vec<u64> = engines
+        .iter_mut()
+        .map(|run| {
+            let mut n: u64 = 1;
+            loop {
+                let took = seconds(run, n);
+                if took >= target / 10.0 || n >= 1 << 30 {
+                    return ((target / (took / n as f64).max(1e-12)) as u64).max(1);
+                }
+                n *= 4;
             }
-            start.elapsed().as_secs_f64() * 1e9 / batch as f64
         })
         .collect();
-    samples.sort_by(f64::total_cmp);
-    samples[samples.len() / 2]
+    let mut samples = vec![Vec::with_capacity(budget.samples); engines.len()];
+    for _ in 0..budget.samples {
+        for ((run, &n), s) in engines.iter_mut().zip(&sizes).zip(&mut samples) {
+            s.push(seconds(run, n) * 1e9 / n as f64);
+        }
+    }
+    samples
+        .into_iter()
+        .map(|mut s| {
+            s.sort_by(f64::total_cmp);
+            s[s.len() / 2]
+        })
+        .collect()
 }
