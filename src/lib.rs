@@ -48,6 +48,8 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+extern crate alloc;
+
 pub mod derivatives;
 pub mod dual;
 mod entry;
@@ -55,6 +57,7 @@ pub mod expr;
 pub mod rules;
 mod scalar;
 pub mod solve;
+pub mod tape;
 
 #[cfg(feature = "rayon")]
 pub use derivatives::par_gradients;
@@ -66,6 +69,7 @@ pub use dual::Dual;
 pub use entry::{backprop, gradient, value};
 pub use expr::*;
 pub use scalar::Scalar;
+pub use tape::Tape;
 
 /// Re-exports of the `typenum` and `generic-array` items users may need to name.
 pub use generic_array::GenericArray;
@@ -77,13 +81,13 @@ pub mod prelude {
     pub use crate::expr::{
         Expr, IntoNode, Node, Var, at, ge, gt, le, let_in, lt, product, select, sum, vars,
     };
-    pub use crate::{Scalar, backprop, gradient, value};
     #[cfg(feature = "rayon")]
     pub use crate::par_gradients;
     pub use crate::{
         Dual, Outputs, SecondOrder, forward_gradient, gradients, hessian, hvp, into_arrays,
         jacobian, jvp, vjp,
     };
+    pub use crate::{Scalar, Tape, backprop, gradient, value};
 }
 
 mod checks {

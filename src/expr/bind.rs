@@ -44,6 +44,10 @@ impl<T: Scalar> Expr<T> for Ph {
     fn backward<S: Sink<T>>(&self, _: &(), adj: T, sink: &mut S) {
         sink.add_bound(self.slot, adj);
     }
+    #[inline(always)]
+    fn record<'t, R: crate::tape::Recorder<'t, T>>(&self, rec: &R) -> crate::tape::Var<'t, T> {
+        rec.bound_var(self.slot)
+    }
 }
 
 impl<T, B, F, Body> Expr<T> for Let<B, F>
@@ -77,6 +81,12 @@ where
         body.backward(cy, adj, &mut inner);
         let bound_adj = inner.adj;
         self.bound.backward(cb, bound_adj, sink);
+    }
+    #[inline(always)]
+    fn record<'t, R: crate::tape::Recorder<'t, T>>(&self, rec: &R) -> crate::tape::Var<'t, T> {
+        let value = self.bound.record(rec);
+        let body = (self.body)(Ph { slot: R::DEPTH });
+        body.record(&crate::tape::BoundVar::new(rec, value))
     }
 }
 

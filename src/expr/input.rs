@@ -55,4 +55,9 @@ impl<T: Scalar> Expr<T> for At {
         check(self.0, S::INPUTS);
         sink.add_input(self.0, adj);
     }
+    #[inline(always)]
+    fn record<'t, R: crate::tape::Recorder<'t, T>>(&self, rec: &R) -> crate::tape::Var<'t, T> {
+        check(self.0, R::INPUTS);
+        rec.input_var(self.0)
+    }
 }

@@ -75,6 +75,10 @@ impl<T: Scalar, I: Unsigned> Expr<T> for Var<I> {
     fn backward<S: Sink<T>>(&self, _: &(), adj: T, sink: &mut S) {
         sink.add_input(checked_index!(I, S::INPUTS), adj);
     }
+    #[inline(always)]
+    fn record<'t, R: crate::tape::Recorder<'t, T>>(&self, rec: &R) -> crate::tape::Var<'t, T> {
+        rec.input_var(checked_index!(I, R::INPUTS))
+    }
 }
 
 /// A constant, stored as `f64` and converted to the scalar type when evaluated (exact for
@@ -94,6 +98,10 @@ impl<T: Scalar> Expr<T> for Cst {
     }
     #[inline(always)]
     fn backward<S: Sink<T>>(&self, _: &(), _: T, _: &mut S) {}
+    #[inline(always)]
+    fn record<'t, R: crate::tape::Recorder<'t, T>>(&self, rec: &R) -> crate::tape::Var<'t, T> {
+        rec.tape().constant(T::from_f64(self.0))
+    }
 }
 
 /// A tuple of the variables `x0, x1, …` of a function, for [`vars`].

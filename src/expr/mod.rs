@@ -55,4 +55,9 @@ pub trait Expr<T: Scalar>: Node {
     /// Adds `adj · ∂self/∂xᵢ` into `sink` for every input `xᵢ`, from the cache of
     /// [`forward`](Expr::forward) at the same inputs.
     fn backward<S: Sink<T>>(&self, cache: &Self::Cache, adj: T, sink: &mut S);
+
+    /// Records the expression onto a tape, one tape node per operation, computed by the
+    /// same rules: a let-bound value is recorded once and shared, a `select` records only
+    /// the branch taken. The building block of [`Tape::record`](crate::Tape::record).
+    fn record<'t, R: crate::tape::Recorder<'t, T>>(&self, rec: &R) -> crate::tape::Var<'t, T>;
 }

@@ -36,6 +36,10 @@ impl<T: Scalar, R: UnaryRule, E: Expr<T>> Expr<T> for Unary<R, E> {
     fn backward<S: Sink<T>>(&self, cache: &Self::Cache, adj: T, sink: &mut S) {
         self.arg.backward(&cache.1, adj * cache.0, sink);
     }
+    #[inline(always)]
+    fn record<'t, Q: crate::tape::Recorder<'t, T>>(&self, rec: &Q) -> crate::tape::Var<'t, T> {
+        self.arg.record(rec).unary(self.rule)
+    }
 }
 
 /// `R(a, b)`: a rule of two arguments applied to two expressions.
@@ -73,6 +77,11 @@ impl<T: Scalar, R: BinaryRule, A: Expr<T>, B: Expr<T>> Expr<T> for Binary<R, A, 
     fn backward<S: Sink<T>>(&self, cache: &Self::Cache, adj: T, sink: &mut S) {
         self.a.backward(&cache.2, adj * cache.0, sink);
         self.b.backward(&cache.3, adj * cache.1, sink);
+    }
+    #[inline(always)]
+    fn record<'t, Q: crate::tape::Recorder<'t, T>>(&self, rec: &Q) -> crate::tape::Var<'t, T> {
+        let a = self.a.record(rec);
+        a.binary(self.rule, self.b.record(rec))
     }
 }
 
@@ -114,5 +123,11 @@ impl<T: Scalar, R: TernaryRule, A: Expr<T>, B: Expr<T>, E: Expr<T>> Expr<T>
         self.a.backward(&cache.1, adj * cache.0[0], sink);
         self.b.backward(&cache.2, adj * cache.0[1], sink);
         self.c.backward(&cache.3, adj * cache.0[2], sink);
+    }
+    #[inline(always)]
+    fn record<'t, Q: crate::tape::Recorder<'t, T>>(&self, rec: &Q) -> crate::tape::Var<'t, T> {
+        let a = self.a.record(rec);
+        let b = self.b.record(rec);
+        a.ternary(self.rule, b, self.c.record(rec))
     }
 }

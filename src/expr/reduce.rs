@@ -37,6 +37,12 @@ impl<T: Scalar, E: Expr<T>, const N: usize> Expr<T> for SumOf<E, N> {
             e.backward(c, adj, sink);
         }
     }
+    #[inline(always)]
+    fn record<'t, R: crate::tape::Recorder<'t, T>>(&self, rec: &R) -> crate::tape::Var<'t, T> {
+        // From +0 as `forward` does, so that both engines form the same sum.
+        let zero = rec.tape().constant(T::zero());
+        self.0.iter().fold(zero, |s, e| s + e.record(rec))
+    }
 }
 
 impl<T: Scalar, E: Expr<T>, const N: usize> Expr<T> for ProductOf<E, N> {
@@ -70,6 +76,12 @@ impl<T: Scalar, E: Expr<T>, const N: usize> Expr<T> for ProductOf<E, N> {
             self.0[i].backward(&caches[i], prefix[i] * suffix, sink);
             suffix *= values[i];
         }
+    }
+    #[inline(always)]
+    fn record<'t, R: crate::tape::Recorder<'t, T>>(&self, rec: &R) -> crate::tape::Var<'t, T> {
+        // A chain from 1: its reverse sweep forms the same prefix and suffix products.
+        let one = rec.tape().constant(T::one());
+        self.0.iter().fold(one, |p, e| p * e.record(rec))
     }
 }
 

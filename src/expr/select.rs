@@ -119,6 +119,14 @@ where
             Taken::Else(c) => self.other.backward(c, adj, sink),
         }
     }
+    #[inline(always)]
+    fn record<'t, Q: crate::tape::Recorder<'t, T>>(&self, rec: &Q) -> crate::tape::Var<'t, T> {
+        if self.cond.test(rec) {
+            self.then.record(rec)
+        } else {
+            self.other.record(rec)
+        }
+    }
 }
 
 /// `if condition { a } else { b }` on expressions.

@@ -1,0 +1,371 @@
+//! The dynamic engine: a tape recorded at run time.
+//!
+//! The static engine needs the expression as a type. The tape is for what types cannot
+//! express: inputs whose number is known only at run time, loops and branches that depend
+//! on data, and expressions too large or too deep to monomorphize. Its operations are the
+//! same [`rules`](crate::rules) as the static engine's, so the two cannot disagree about a
+//! derivative, and any static expression can be [recorded](Tape::record) onto a tape.
+//!
+//! ```
+//! use tapeless::Tape;
+//!
+//! // Σ (xᵢ₊₁ − xᵢ²)² over a run-time number of inputs.
+//! let xs = vec![0.5, -1.0, 2.0];
+//! let tape = Tape::new();
+//! let x = tape.inputs(&xs);
+//! let mut y = tape.constant(0.0);
+//! for i in 0..x.len() - 1 {
+//!     y += (x.get(i + 1) - x.get(i).square()).square();
+//! }
+//! let mut g = vec![0.0; xs.len()];
+//! tape.gradient(y, &mut g);
+//! assert_eq!(g[2], 2.0 * (2.0 - 1.0));
+//! ```
+//!
+//! ## How it is stored
+//! A [`Tape`] is three flat arrays (structure of arrays) indexed by node: the two operand
+//! indices of each node (`[u32; 2]`), its two local partial derivatives (`[T; 2]`), computed
+//! by the rule when the node is recorded, and, during the reverse sweep, its adjoint. A
+//! unary operation is a binary one whose second operand is a slot nobody reads; a constant
+//! is that slot too, so constants cost nothing; an input is a node with no operands;
+//! `mul_add` is two nodes. Node values are not stored: each handle carries its own.
+//!
+//! For `f64` a node takes [`Tape::<f64>::BYTES_PER_NODE`](Tape::BYTES_PER_NODE) = 32 bytes,
+//! the adjoint of the reverse sweep included (8 of operand indices, 16 of partials, 8 of
+//! adjoint); `f32` takes 20. Growth doubles the arrays, so up to twice that is reserved
+//! unless the tape was made [`with_capacity`](Tape::with_capacity).
+//!
+//! The reverse sweep is one loop from the output down to the first node, with no
+//! recursion, so a tape of any length is differentiated in constant stack.
+//!
+//! ## Reuse
+//! [`clear`](Tape::clear) empties a tape and keeps its memory: recording and
+//! differentiating the same function again allocates nothing, and the gradient is written
+//! into the caller's buffer ([`gradient`](Tape::gradient), [`backprop`](Tape::backprop),
+//! [`vjp`](Tape::vjp)).
+//!
+//! ## Safety
+//! A handle [`Var<'t, T>`](Var) borrows its tape, so it cannot outlive it, and a tape
+//! cannot be cleared while a handle of it is alive: the borrow checker says so. Handles of
+//! two different tapes meeting in one operation panic with a message that says so; they
+//! never give a silently wrong gradient.
+//!
+//! ## Threads
+//! A `Tape<T>` is [`Send`] (move it, with no live handle, to another thread: one tape per
+//! thread) but not [`Sync`]: recording goes through a [`RefCell`](core::cell::RefCell),
+//! so a tape cannot be shared between threads, and its handles are neither `Send` nor
+//! `Sync`. Values and gradients are plain numbers and cross freely; for many points in
+//! parallel, give each thread its own tape.
+//!
+//! ## Values that do not reach the output
+//! Recording is eager: a handle computed and then not used (a branch not taken, a value
+//! computed before a loop exits) stays on the tape. Such a node contributes nothing to the
+//! gradient, even where its own partial is infinite or NaN (a `sqrt` at 0, say): the
+//! reverse sweep notices a NaN in the gradient and then sweeps again, skipping the nodes
+//! the output does not depend on.
+
+mod inputs;
+mod ops;
+mod record;
+mod sweep;
+mod var;
+
+pub use inputs::{Inputs, InputsIter};
+pub use record::Recorder;
+pub use var::{Operand, Var};
+
+pub(crate) use record::BoundVar;
+
+use alloc::vec::Vec;
+use core::cell::RefCell;
+
+use crate::Scalar;
+
+/// A tape of the dynamic engine: operations recorded at run time, differentiated by one
+/// reverse loop.
+///
+/// Record through handles ([`input`](Tape::input), [`inputs`](Tape::inputs),
+/// [`constant`](Tape::constant), then operators and methods on [`Var`]), or record a static
+/// expression with [`record`](Tape::record). Differentiate with
+/// [`gradient`](Tape::gradient). See the [module documentation](crate::tape) for storage,
+/// reuse and threads.
+///
+/// ```
+/// use tapeless::Tape;
+///
+/// let mut tape = Tape::new();
+/// let mut g = [0.0; 2];
+/// for point in [[1.0_f64, 2.0], [3.0, 4.0]] {
+///     tape.clear(); // keeps the memory: no allocation from the second point on
+///     let [x, y] = tape.input_array(point);
+///     let f = x * y.sin();
+///     tape.gradient(f, &mut g);
+///     assert_eq!(g, [point[1].sin(), point[0] * point[1].cos()]);
+/// }
+/// ```
+pub struct Tape<T> {
+    inner: RefCell<Inner<T>>,
+}
+
+/// The arrays of a tape. Node `k ≥ 1` is at position `k − 1` of `args` and `partials`;
+/// node 0 is the slot where constants live and where unused operands point.
+struct Inner<T> {
+    /// The operand nodes of each node.
+    args: Vec<[u32; 2]>,
+    /// `∂node/∂operand` for each operand, computed when the node was recorded.
+    partials: Vec<[T; 2]>,
+    /// The node of each input, in the order the inputs were made.
+    inputs: Vec<u32>,
+    /// The adjoints of the last reverse sweep, indexed by node.
+    adjoints: Vec<T>,
+    /// Which nodes the output depends on (only for the exact sweep, see `sweep.rs`).
+    live: Vec<bool>,
+}
+
+/// The node slot of constants and unused operands; its adjoint is never read.
+const SLOT: u32 = 0;
+
+impl<T: Scalar> Tape<T> {
+    /// Bytes per recorded node, the adjoint of the reverse sweep included: two `u32`
+    /// operand indices, two partials and one adjoint (32 for `f64`, 20 for `f32`).
+    pub const BYTES_PER_NODE: usize =
+        core::mem::size_of::<[u32; 2]>() + 3 * core::mem::size_of::<T>();
+
+    /// An empty tape. Allocates nothing until the first node is recorded.
+    ///
+    /// ```
+    /// let tape = tapeless::Tape::<f64>::new();
+    /// assert!(tape.is_empty());
+    /// ```
+    pub const fn new() -> Self {
+        Tape {
+            inner: RefCell::new(Inner {
+                args: Vec::new(),
+                partials: Vec::new(),
+                inputs: Vec::new(),
+                adjoints: Vec::new(),
+                live: Vec::new(),
+            }),
+        }
+    }
+
+    /// An empty tape with room for `nodes` nodes (inputs and operations) and their
+    /// adjoints, so recording and differentiating that many allocates nothing more.
+    ///
+    /// ```
+    /// let tape = tapeless::Tape::<f64>::with_capacity(1000);
+    /// assert!(tape.capacity() >= 1000);
+    /// ```
+    pub fn with_capacity(nodes: usize) -> Self {
+        let tape = Self::new();
+        {
+            let mut s = tape.inner.borrow_mut();
+            s.args.reserve_exact(nodes);
+            s.partials.reserve_exact(nodes);
+            s.adjoints.reserve_exact(nodes + 1);
+        }
+        tape
+    }
+
+    /// Forgets every node and input, keeping the memory for the next recording.
+    ///
+    /// Takes `&mut self`, so no handle of the old recording can be alive.
+    ///
+    /// ```
+    /// let mut tape = tapeless::Tape::new();
+    /// let x = tape.input(2.0);
+    /// let _ = x * x;
+    /// let cap = tape.capacity();
+    /// tape.clear();
+    /// assert!(tape.is_empty() && tape.capacity() == cap);
+    /// ```
+    pub fn clear(&mut self) {
+        let s = self.inner.get_mut();
+        s.args.clear();
+        s.partials.clear();
+        s.inputs.clear();
+    }
+
+    /// The number of nodes recorded (inputs and operations; `mul_add` counts two,
+    /// constants none).
+    ///
+    /// ```
+    /// let tape = tapeless::Tape::new();
+    /// let x = tape.input(1.0);
+    /// let _ = (x + 1.0).sin();
+    /// assert_eq!(tape.len(), 3);
+    /// ```
+    pub fn len(&self) -> usize {
+        self.inner.borrow().args.len()
+    }
+
+    /// `true` if nothing is recorded.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// How many nodes fit before the arrays grow.
+    pub fn capacity(&self) -> usize {
+        let s = self.inner.borrow();
+        s.args.capacity().min(s.partials.capacity())
+    }
+
+    /// The number of inputs made so far: the length of a gradient.
+    ///
+    /// ```
+    /// let tape = tapeless::Tape::new();
+    /// let _ = tape.inputs(&[1.0, 2.0, 3.0]);
+    /// assert_eq!(tape.num_inputs(), 3);
+    /// ```
+    pub fn num_inputs(&self) -> usize {
+        self.inner.borrow().inputs.len()
+    }
+
+    /// A new input with value `v`; its derivative is the next component of a gradient.
+    ///
+    /// ```
+    /// let tape = tapeless::Tape::new();
+    /// let x = tape.input(3.0);
+    /// assert_eq!(tape.gradient_vec(x * x), [6.0]);
+    /// ```
+    #[inline]
+    pub fn input(&self, v: T) -> Var<'_, T> {
+        let mut s = self.inner.borrow_mut();
+        let idx = s.push([SLOT; 2], [T::zero(); 2]);
+        s.inputs.push(idx);
+        Var::new(self, idx, v)
+    }
+
+    /// One new input per value, as a view the handles are taken from: `x.get(i)`.
+    ///
+    /// Allocates nothing once the tape has the room (the view borrows `values`).
+    ///
+    /// ```
+    /// let xs = vec![1.0, 2.0, 3.0];
+    /// let tape = tapeless::Tape::new();
+    /// let x = tape.inputs(&xs);
+    /// let y = x.iter().fold(tape.constant(1.0), |p, xi| p * xi);
+    /// assert_eq!(tape.gradient_vec(y), [6.0, 3.0, 2.0]);
+    /// ```
+    pub fn inputs<'t>(&'t self, values: &'t [T]) -> Inputs<'t, T> {
+        let mut s = self.inner.borrow_mut();
+        s.reserve(values.len());
+        s.inputs.reserve(values.len());
+        let first = s.next_node();
+        for _ in values {
+            let idx = s.push([SLOT; 2], [T::zero(); 2]);
+            s.inputs.push(idx);
+        }
+        Inputs::new(self, first, values)
+    }
+
+    /// `N` new inputs, as an array of handles: `let [x, y] = tape.input_array([1.0, 2.0]);`.
+    ///
+    /// ```
+    /// let tape = tapeless::Tape::new();
+    /// let [x, y] = tape.input_array([3.0, 4.0]);
+    /// assert_eq!(tape.gradient_vec(x / y), [1.0 / 4.0, -3.0 / 16.0]);
+    /// ```
+    pub fn input_array<const N: usize>(&self, values: [T; N]) -> [Var<'_, T>; N] {
+        self.inner.borrow_mut().reserve(N);
+        values.map(|v| self.input(v))
+    }
+
+    /// A constant: a handle with no derivative, which records nothing.
+    ///
+    /// ```
+    /// let tape = tapeless::Tape::new();
+    /// let x = tape.input(2.0);
+    /// let c = tape.constant(3.0);
+    /// assert_eq!(tape.gradient_vec(c * x), [3.0]);
+    /// assert_eq!(tape.len(), 2); // the input and the product
+    /// ```
+    #[inline]
+    pub fn constant(&self, v: T) -> Var<'_, T> {
+        Var::new(self, SLOT, v)
+    }
+
+    /// Records an operation from its operands and partials and returns its index.
+    #[inline(always)]
+    pub(crate) fn push_op(&self, args: [u32; 2], partials: [T; 2]) -> u32 {
+        self.inner.borrow_mut().push_op(args, partials)
+    }
+}
+
+impl<T: Scalar> Inner<T> {
+    /// The index the next node will get.
+    #[inline(always)]
+    fn next_node(&self) -> u32 {
+        match u32::try_from(self.args.len() + 1) {
+            Ok(i) => i,
+            Err(_) => full(),
+        }
+    }
+
+    #[inline(always)]
+    fn push(&mut self, args: [u32; 2], partials: [T; 2]) -> u32 {
+        let idx = self.next_node();
+        self.args.push(args);
+        self.partials.push(partials);
+        idx
+    }
+
+    /// Records an operation: an operand that is a constant (the slot) is pointed at the
+    /// new node itself, whose adjoint is no longer read when the sweep adds to it. Were it
+    /// left on the slot, every constant operand would add to one memory cell and chain the
+    /// iterations of the reverse loop through it.
+    #[inline(always)]
+    fn push_op(&mut self, [a, b]: [u32; 2], partials: [T; 2]) -> u32 {
+        let idx = self.next_node();
+        let a = if a == SLOT { idx } else { a };
+        let b = if b == SLOT { idx } else { b };
+        self.args.push([a, b]);
+        self.partials.push(partials);
+        idx
+    }
+
+    /// Room for `n` more nodes.
+    fn reserve(&mut self, n: usize) {
+        self.args.reserve(n);
+        self.partials.reserve(n);
+    }
+}
+
+/// More nodes than a `u32` can index.
+#[cold]
+#[inline(never)]
+fn full() -> ! {
+    panic!("tapeless: the tape is full (node indices are 32-bit: at most 2³² − 1 nodes)")
+}
+
+impl<T: Scalar> Default for Tape<T> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<T: Scalar> core::fmt::Debug for Tape<T> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        match self.inner.try_borrow() {
+            Ok(s) => f
+                .debug_struct("Tape")
+                .field("nodes", &s.args.len())
+                .field("inputs", &s.inputs.len())
+                .field("capacity", &s.args.capacity())
+                .finish(),
+            Err(_) => f.write_str("Tape { <recording> }"),
+        }
+    }
+}
+
+mod checks {
+    //! What may cross threads, and the size of a node.
+    use super::{Tape, Var};
+    use static_assertions::{assert_impl_all, assert_not_impl_any, const_assert};
+
+    assert_impl_all!(Tape<f64>: Send);
+    assert_not_impl_any!(Tape<f64>: Sync);
+    assert_impl_all!(Var<'static, f64>: Copy);
+    assert_not_impl_any!(Var<'static, f64>: Send, Sync);
+    const_assert!(Tape::<f64>::BYTES_PER_NODE <= 32);
+}

@@ -1,0 +1,210 @@
+//! The reverse sweep: one loop from the output down to the first node.
+
+use alloc::vec::Vec;
+
+use super::var::same_tape;
+use super::{Inner, Tape, Var};
+use crate::Scalar;
+
+impl<T: Scalar> Tape<T> {
+    /// Writes the gradient of `y` into `grad` (component `k` is `∂y/∂(input k)`, inputs in
+    /// the order they were made) and returns the value of `y`. Allocates nothing once the
+    /// tape has swept a recording this long before.
+    ///
+    /// An input `y` does not depend on gets `-0.0`, as with the static engine.
+    ///
+    /// ```
+    /// use tapeless::Tape;
+    /// let tape = Tape::new();
+    /// let [x, y] = tape.input_array([1.0_f64, 2.0]);
+    /// let f = (1.0 - x).powi(2) + 100.0 * (y - x * x).powi(2);
+    /// let mut g = [0.0; 2];
+    /// let v = tape.gradient(f, &mut g);
+    /// assert_eq!(v, 100.0);
+    /// assert_eq!(g, [-400.0, 200.0]);
+    /// ```
+    ///
+    /// # Panics
+    /// If `y` is a handle of another tape, or `grad.len()` is not the number of inputs.
+    #[track_caller]
+    pub fn gradient(&self, y: Var<'_, T>, grad: &mut [T]) -> T {
+        same_tape(self, y.tape);
+        let mut s = self.inner.borrow_mut();
+        check_len(grad.len(), s.inputs.len());
+        let top = s.reverse(core::iter::once((y.idx, T::one())));
+        let Inner {
+            inputs, adjoints, ..
+        } = &*s;
+        for (g, &i) in grad.iter_mut().zip(inputs) {
+            *g = if i <= top {
+                adjoints[i as usize]
+            } else {
+                -T::zero()
+            };
+        }
+        y.val
+    }
+
+    /// The gradient of `y` in a new vector (see [`gradient`](Tape::gradient), which writes
+    /// into the caller's buffer instead).
+    ///
+    /// ```
+    /// let tape = tapeless::Tape::new();
+    /// let x = tape.inputs(&[1.0, 2.0]);
+    /// assert_eq!(tape.gradient_vec(x.get(0) * x.get(1)), [2.0, 1.0]);
+    /// ```
+    ///
+    /// # Panics
+    /// If `y` is a handle of another tape.
+    #[track_caller]
+    pub fn gradient_vec(&self, y: Var<'_, T>) -> Vec<T> {
+        let mut g = alloc::vec![T::zero(); self.num_inputs()];
+        self.gradient(y, &mut g);
+        g
+    }
+
+    /// Seeded reverse sweep: adds `seed · ∇y` into `grad` and returns the value of `y`, like
+    /// the static [`backprop`](crate::backprop).
+    ///
+    /// ```
+    /// let tape = tapeless::Tape::new();
+    /// let [x, y] = tape.input_array([2.0, 3.0]);
+    /// let mut g = [1.0, 1.0];
+    /// tape.backprop(x * y, 10.0, &mut g);
+    /// assert_eq!(g, [1.0 + 30.0, 1.0 + 20.0]);
+    /// ```
+    ///
+    /// # Panics
+    /// If `y` is a handle of another tape, or `grad.len()` is not the number of inputs.
+    #[track_caller]
+    pub fn backprop(&self, y: Var<'_, T>, seed: T, grad: &mut [T]) -> T {
+        self.vjp(&[y], &[seed], grad);
+        y.val
+    }
+
+    /// Vector-Jacobian product of several outputs in one sweep: adds
+    /// `Σₖ seeds[k] · ∇ys[k]` into `grad`.
+    ///
+    /// ```
+    /// // f(x, y) = (x·y, x + y): vᵀJ for v = (1, 2).
+    /// let tape = tapeless::Tape::new();
+    /// let [x, y] = tape.input_array([3.0, 5.0]);
+    /// let mut g = [0.0; 2];
+    /// tape.vjp(&[x * y, x + y], &[1.0, 2.0], &mut g);
+    /// assert_eq!(g, [5.0 + 2.0, 3.0 + 2.0]);
+    /// ```
+    ///
+    /// # Panics
+    /// If an output is a handle of another tape, `ys` and `seeds` differ in length, or
+    /// `grad.len()` is not the number of inputs.
+    #[track_caller]
+    pub fn vjp(&self, ys: &[Var<'_, T>], seeds: &[T], grad: &mut [T]) {
+        assert!(
+            ys.len() == seeds.len(),
+            "tapeless: {} outputs but {} seeds",
+            ys.len(),
+            seeds.len()
+        );
+        for y in ys {
+            same_tape(self, y.tape);
+        }
+        let mut s = self.inner.borrow_mut();
+        check_len(grad.len(), s.inputs.len());
+        let top = s.reverse(ys.iter().zip(seeds).map(|(y, &w)| (y.idx, w)));
+        let Inner {
+            inputs, adjoints, ..
+        } = &*s;
+        for (g, &i) in grad.iter_mut().zip(inputs) {
+            if i <= top {
+                *g += adjoints[i as usize];
+            }
+        }
+    }
+}
+
+#[track_caller]
+fn check_len(buffer: usize, inputs: usize) {
+    assert!(
+        buffer == inputs,
+        "tapeless: the gradient buffer has {buffer} components but the tape has {inputs} inputs"
+    );
+}
+
+impl<T: Scalar> Inner<T> {
+    /// Seeds the adjoints of the outputs and sweeps back from the highest; returns it.
+    ///
+    /// The fast sweep visits every node below the output. A node the output does not
+    /// depend on has a zero adjoint, so it adds `0 · partial` to its operands: nothing,
+    /// unless its partial is infinite or NaN, which turns an input's derivative into NaN.
+    /// So when an input's adjoint comes out NaN, the sweep is done again, visiting only the
+    /// nodes the outputs depend on: then a NaN that is left is the function's own.
+    fn reverse<I>(&mut self, seeds: I) -> u32
+    where
+        I: Iterator<Item = (u32, T)> + Clone,
+    {
+        let top = seeds.clone().map(|(i, _)| i).max().unwrap_or(0);
+        self.seed(top, seeds.clone());
+        self.sweep_all(top);
+        let poisoned = self
+            .inputs
+            .iter()
+            .any(|&i| i <= top && self.adjoints[i as usize].is_nan());
+        if poisoned {
+            self.seed(top, seeds.clone());
+            self.sweep_live(top, seeds);
+        }
+        top
+    }
+
+    /// Adjoints `−0` (the identity of addition) up to node `top`, then the seeds added.
+    fn seed<I: Iterator<Item = (u32, T)>>(&mut self, top: u32, seeds: I) {
+        self.adjoints.clear();
+        self.adjoints.resize(top as usize + 1, -T::zero());
+        for (i, w) in seeds {
+            self.adjoints[i as usize] += w;
+        }
+    }
+
+    /// `āᵢ += ȳ·∂y/∂aᵢ` for every node `y` from `top` down to 1.
+    #[inline]
+    fn sweep_all(&mut self, top: u32) {
+        let n = top as usize;
+        let args = &self.args[..n];
+        let partials = &self.partials[..n];
+        let adj = &mut self.adjoints[..=n];
+        for k in (0..n).rev() {
+            let a = adj[k + 1];
+            let [i, j] = args[k];
+            let [p, q] = partials[k];
+            adj[i as usize] += a * p;
+            adj[j as usize] += a * q;
+        }
+    }
+
+    /// The same, visiting only the nodes the seeded outputs depend on.
+    #[cold]
+    fn sweep_live<I: Iterator<Item = (u32, T)>>(&mut self, top: u32, seeds: I) {
+        let n = top as usize;
+        self.live.clear();
+        self.live.resize(n + 1, false);
+        for (i, _) in seeds {
+            self.live[i as usize] = true;
+        }
+        let args = &self.args[..n];
+        let partials = &self.partials[..n];
+        let adj = &mut self.adjoints[..=n];
+        let live = &mut self.live[..=n];
+        for k in (0..n).rev() {
+            if !live[k + 1] {
+                continue;
+            }
+            let a = adj[k + 1];
+            let [i, j] = args[k];
+            let [p, q] = partials[k];
+            adj[i as usize] += a * p;
+            adj[j as usize] += a * q;
+            live[i as usize] = true;
+            live[j as usize] = true;
+        }
+    }
+}

@@ -1,0 +1,298 @@
+//! The handle of a recorded value and the functions on it.
+
+use super::{SLOT, Tape};
+use crate::Scalar;
+use crate::rules::{self, BinaryRule, TernaryRule, UnaryRule};
+
+/// A value recorded on a [`Tape`]: a copyable handle (the tape, a node index, the value).
+///
+/// It borrows the tape for `'t`, so it cannot outlive it. Operators (`+ - * /`, unary
+/// `-`, and `+= -= *= /=`) work between handles and with plain numbers of the tape's type
+/// on either side; every elementary function of [`rules`](crate::rules) is a method, with
+/// the names of the static engine's [`Node`](crate::Node) methods. Each operation computes
+/// its value and its local partials with the rule and appends one node to the tape.
+///
+/// ```
+/// use tapeless::Tape;
+/// let tape = Tape::new();
+/// let [x, y] = tape.input_array([0.5, 2.0]);
+/// let f = (x * y).sin() + 2.0 * x.powi(3) - y.max(1.0);
+/// let g = tape.gradient_vec(f);
+/// assert_eq!(f.value(), 1.0_f64.sin() + 0.25 - 2.0);
+/// assert_eq!(g, [2.0 * 1.0_f64.cos() + 1.5, 0.5 * 1.0_f64.cos() - 1.0]);
+/// ```
+///
+/// Handles of two different tapes cannot meet:
+///
+/// ```should_panic
+/// use tapeless::Tape;
+/// let (a, b) = (Tape::new(), Tape::new());
+/// let _ = a.input(1.0) + b.input(2.0); // panics: two different tapes
+/// ```
+pub struct Var<'t, T> {
+    pub(super) tape: &'t Tape<T>,
+    pub(super) idx: u32,
+    pub(super) val: T,
+}
+
+impl<T: Copy> Clone for Var<'_, T> {
+    #[inline(always)]
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<T: Copy> Copy for Var<'_, T> {}
+
+impl<T: core::fmt::Debug> core::fmt::Debug for Var<'_, T> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        if self.idx == SLOT {
+            write!(f, "Var(constant {:?})", self.val)
+        } else {
+            write!(f, "Var(node {}: {:?})", self.idx, self.val)
+        }
+    }
+}
+
+/// Panics unless both handles are on the same tape.
+#[inline(always)]
+#[track_caller]
+pub(super) fn same_tape<T>(a: &Tape<T>, b: &Tape<T>) {
+    if !core::ptr::eq(a, b) {
+        two_tapes()
+    }
+}
+
+#[cold]
+#[inline(never)]
+#[track_caller]
+fn two_tapes() -> ! {
+    panic!(
+        "tapeless: handles of two different tapes met in one operation; every operand must \
+         be recorded on the same `Tape`"
+    )
+}
+
+impl<'t, T: Scalar> Var<'t, T> {
+    #[inline(always)]
+    pub(super) fn new(tape: &'t Tape<T>, idx: u32, val: T) -> Self {
+        Var { tape, idx, val }
+    }
+
+    /// The value.
+    ///
+    /// ```
+    /// let tape = tapeless::Tape::new();
+    /// assert_eq!((tape.input(2.0) * 3.0).value(), 6.0);
+    /// ```
+    #[inline(always)]
+    pub fn value(self) -> T {
+        self.val
+    }
+
+    /// The tape this handle is recorded on (to make constants in a helper function).
+    #[inline(always)]
+    pub fn tape(self) -> &'t Tape<T> {
+        self.tape
+    }
+
+    /// `rule(self)`: records one node with the partial the rule computes. Every unary
+    /// method is this with its rule; it also serves rules defined outside the crate.
+    ///
+    /// ```
+    /// use tapeless::{Tape, rules::Exp};
+    /// let tape = Tape::new();
+    /// let x = tape.input(1.0_f64);
+    /// assert_eq!(tape.gradient_vec(x.unary(Exp)), [1.0_f64.exp()]);
+    /// ```
+    #[inline(always)]
+    pub fn unary<R: UnaryRule>(self, rule: R) -> Self {
+        let (v, d) = rule.eval(self.val);
+        let idx = self.tape.push_op([self.idx, SLOT], [d, T::zero()]);
+        Var::new(self.tape, idx, v)
+    }
+
+    /// `rule(self, other)`, with `other` a handle or a number; records one node.
+    ///
+    /// # Panics
+    /// If `other` is a handle of another tape.
+    #[inline(always)]
+    #[track_caller]
+    pub fn binary<R: BinaryRule>(self, rule: R, other: impl Operand<'t, T>) -> Self {
+        let b = other.into_var(self.tape);
+        same_tape(self.tape, b.tape);
+        let (v, da, db) = rule.eval(self.val, b.val);
+        let idx = self.tape.push_op([self.idx, b.idx], [da, db]);
+        Var::new(self.tape, idx, v)
+    }
+
+    /// `rule(self, b, c)`; records two nodes (`(self, b)` then `(that, c)`).
+    ///
+    /// # Panics
+    /// If `b` or `c` is a handle of another tape.
+    #[inline(always)]
+    #[track_caller]
+    pub fn ternary<R: TernaryRule>(
+        self,
+        rule: R,
+        b: impl Operand<'t, T>,
+        c: impl Operand<'t, T>,
+    ) -> Self {
+        let b = b.into_var(self.tape);
+        let c = c.into_var(self.tape);
+        same_tape(self.tape, b.tape);
+        same_tape(self.tape, c.tape);
+        let (v, [da, db, dc]) = rule.eval(self.val, b.val, c.val);
+        // The first node's value is never needed: only its adjoint, which is the output's.
+        let first = self.tape.push_op([self.idx, b.idx], [da, db]);
+        let idx = self.tape.push_op([first, c.idx], [T::one(), dc]);
+        Var::new(self.tape, idx, v)
+    }
+
+    /// `selfⁿ` for a constant integer `n`.
+    #[inline(always)]
+    pub fn powi(self, n: i32) -> Self {
+        self.unary(rules::Powi(n))
+    }
+
+    /// `selfᵖ` for a constant real `p`.
+    #[inline(always)]
+    pub fn powf(self, p: f64) -> Self {
+        self.unary(rules::Powf(p))
+    }
+
+    /// `selfᵉ` with a recorded (or constant) exponent.
+    #[inline(always)]
+    #[track_caller]
+    pub fn pow(self, e: impl Operand<'t, T>) -> Self {
+        self.binary(rules::Pow, e)
+    }
+
+    /// `atan2(self, x)`: the angle of the point `(x, self)`.
+    #[inline(always)]
+    #[track_caller]
+    pub fn atan2(self, x: impl Operand<'t, T>) -> Self {
+        self.binary(rules::Atan2, x)
+    }
+
+    /// `√(self² + y²)`.
+    #[inline(always)]
+    #[track_caller]
+    pub fn hypot(self, y: impl Operand<'t, T>) -> Self {
+        self.binary(rules::Hypot, y)
+    }
+
+    /// The larger of `self` and `other`.
+    #[inline(always)]
+    #[track_caller]
+    pub fn max(self, other: impl Operand<'t, T>) -> Self {
+        self.binary(rules::Max, other)
+    }
+
+    /// The smaller of `self` and `other`.
+    #[inline(always)]
+    #[track_caller]
+    pub fn min(self, other: impl Operand<'t, T>) -> Self {
+        self.binary(rules::Min, other)
+    }
+
+    /// `self · a + b`, fused.
+    #[inline(always)]
+    #[track_caller]
+    pub fn mul_add(self, a: impl Operand<'t, T>, b: impl Operand<'t, T>) -> Self {
+        self.ternary(rules::MulAdd, a, b)
+    }
+}
+
+/// Declares the unary methods of [`Var`], one per rule.
+macro_rules! unary_methods {
+    ($( $(#[$doc:meta])* $name:ident => $rule:ident; )*) => {
+        impl<T: Scalar> Var<'_, T> {
+            $(
+                $(#[$doc])*
+                #[inline(always)]
+                pub fn $name(self) -> Self {
+                    self.unary(rules::$rule)
+                }
+            )*
+        }
+    };
+}
+
+unary_methods! {
+    /// `1/x`.
+    recip => Recip;
+    /// `x²`.
+    square => Square;
+    /// `√x`.
+    sqrt => Sqrt;
+    /// `∛x`.
+    cbrt => Cbrt;
+    /// `eˣ`.
+    exp => Exp;
+    /// `2ˣ`.
+    exp2 => Exp2;
+    /// `eˣ − 1`, accurate near 0.
+    exp_m1 => ExpM1;
+    /// `ln x`.
+    ln => Ln;
+    /// `log₂ x`.
+    log2 => Log2;
+    /// `log₁₀ x`.
+    log10 => Log10;
+    /// `ln(1 + x)`, accurate near 0.
+    ln_1p => Ln1p;
+    /// `sin x`.
+    sin => Sin;
+    /// `cos x`.
+    cos => Cos;
+    /// `tan x`.
+    tan => Tan;
+    /// `asin x`.
+    asin => Asin;
+    /// `acos x`.
+    acos => Acos;
+    /// `atan x`.
+    atan => Atan;
+    /// `sinh x`.
+    sinh => Sinh;
+    /// `cosh x`.
+    cosh => Cosh;
+    /// `tanh x`.
+    tanh => Tanh;
+    /// `asinh x`.
+    asinh => Asinh;
+    /// `acosh x`.
+    acosh => Acosh;
+    /// `atanh x`.
+    atanh => Atanh;
+    /// `|x|`.
+    abs => Abs;
+    /// The error function.
+    erf => Erf;
+    /// The logistic function `1/(1 + e⁻ˣ)`.
+    sigmoid => Sigmoid;
+    /// `ln(1 + eˣ)`.
+    softplus => Softplus;
+}
+
+/// A second operand of a handle operation: another handle of the same tape, or a plain
+/// number of the tape's type (a constant, which records nothing of its own).
+pub trait Operand<'t, T> {
+    /// The operand as a handle on `tape`.
+    fn into_var(self, tape: &'t Tape<T>) -> Var<'t, T>;
+}
+
+impl<'t, T: Scalar> Operand<'t, T> for Var<'t, T> {
+    #[inline(always)]
+    fn into_var(self, _: &'t Tape<T>) -> Var<'t, T> {
+        self
+    }
+}
+
+impl<'t, T: Scalar> Operand<'t, T> for T {
+    #[inline(always)]
+    fn into_var(self, tape: &'t Tape<T>) -> Var<'t, T> {
+        tape.constant(self)
+    }
+}
