@@ -45,6 +45,18 @@ pub trait Scalar:
     /// `true` if the value (real part) is NaN.
     #[allow(clippy::wrong_self_convention)]
     fn is_nan(self) -> bool;
+    /// `true` if the value (real part) is neither infinite nor NaN.
+    #[allow(clippy::wrong_self_convention)]
+    #[inline(always)]
+    fn is_finite(self) -> bool {
+        self.to_f64().is_finite()
+    }
+    /// The smallest positive normal number of the type (its real part's type, for duals):
+    /// below it, values are subnormal and lose relative precision.
+    #[inline(always)]
+    fn min_positive() -> Self {
+        Self::from_f64(f64::MIN_POSITIVE)
+    }
 
     /// Square root.
     fn sqrt(self) -> Self;
@@ -121,6 +133,14 @@ macro_rules! float_scalar {
             #[inline(always)]
             fn is_nan(self) -> bool {
                 <$t>::is_nan(self)
+            }
+            #[inline(always)]
+            fn is_finite(self) -> bool {
+                <$t>::is_finite(self)
+            }
+            #[inline(always)]
+            fn min_positive() -> Self {
+                <$t>::MIN_POSITIVE
             }
             $(
                 #[inline(always)]

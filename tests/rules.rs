@@ -76,8 +76,15 @@ fn check(c: &Case) {
     for &x in c.points {
         let (v0, v, d) = (c.ad64)(x);
         let (rv, rd) = ((c.reference)(x), (c.derivative)(x));
-        assert_close!(v0, rv, VAL64, 0.0, "{} value() at {x:e}", c.name);
-        assert_close!(v, rv, VAL64, 0.0, "{} gradient() value at {x:e}", c.name);
+        // std's acosh and atanh lose up to ~4e-12 near the ends of their domains (see
+        // `inverse_hyperbolic_values_near_the_edges`); admit that, not more.
+        let vtol = if matches!(c.name, "acosh" | "atanh") {
+            1e-11
+        } else {
+            VAL64
+        };
+        assert_close!(v0, rv, vtol, 0.0, "{} value() at {x:e}", c.name);
+        assert_close!(v, rv, vtol, 0.0, "{} gradient() value at {x:e}", c.name);
         assert_close!(d, rd, REL64, ABS64, "{} derivative at {x:e}", c.name);
         let s = match c.scale {
             Scale::Unit => 1.0,
@@ -147,6 +154,23 @@ fn erf_quadrature(x: f64) -> f64 {
     (s * h / 3.0).copysign(x)
 }
 
+/// `acosh x` accurate to a few ε: `ln(1 + t + √(2t + t²))` with `t = x − 1` exact near 1.
+fn acosh_ref(x: f64) -> f64 {
+    let t = x - 1.0;
+    if x < 2.0 {
+        (t + (2.0 * t + t * t).sqrt()).ln_1p()
+    } else if x < 1e150 {
+        (x + (x * x - 1.0).sqrt()).ln()
+    } else {
+        x.ln() + LN_2
+    }
+}
+
+/// `atanh x = (ln(1 + x) − ln(1 − x))/2`, accurate to a few ε (1 ± x is exact near ∓1).
+fn atanh_ref(x: f64) -> f64 {
+    0.5 * (x.ln_1p() - (-x).ln_1p())
+}
+
 /// The logistic function by its textbook formula: exact in the limits (`e⁻ˣ` → ∞ gives 0).
 fn logistic(x: f64) -> f64 {
     1.0 / (1.0 + (-x).exp())
@@ -192,11 +216,10 @@ unary_cases! {
         &[-30.0, -5.0, -1.0, 0.0, 1e-8, 2.0, 19.0, 400.0];
     asinh: |x| x.asinh(), f64::asinh, |x| 1.0 / x.asinh().cosh(), Point, &[],
         &[-1e300, -1e5, -1.0, 0.0, 1e-8, 3.0, 1e300];
-    // 1/√(x² − 1) with x² − 1 factored: exact near 1. (Through the inverse function it
-    // would inherit the loss of digits of `std`'s acosh and atanh near the domain edge.)
-    acosh: |x| x.acosh(), f64::acosh, |x| 1.0 / ((x - 1.0) * (x + 1.0)).sqrt(), Point, &[1.0],
+    // 1/√(x² − 1) with x² − 1 factored: exact near 1.
+    acosh: |x| x.acosh(), acosh_ref, |x| 1.0 / ((x - 1.0) * (x + 1.0)).sqrt(), Point, &[1.0],
         &[1.0 + 1e-10, 1.001, 1.5, 2.0, 1e5, 1e300];
-    atanh: |x| x.atanh(), f64::atanh, |x| 1.0 / ((1.0 - x) * (1.0 + x)), Point, &[-1.0, 1.0],
+    atanh: |x| x.atanh(), atanh_ref, |x| 1.0 / ((1.0 - x) * (1.0 + x)), Point, &[-1.0, 1.0],
         &[-0.99999, -0.999, -0.5, 0.0, 1e-8, 0.5, 0.999, 0.99999];
     abs: |x| x.abs(), f64::abs, f64::signum, Point, &[0.0],
         &[-1e300, -2.0, -0.5, -1e-300, 1e-300, 1e-10, 3.0, 1e300];
@@ -469,10 +492,6 @@ fn mul_add() {
 /// Derivatives in the tails, where the exact result is tiny but far from underflow: each
 /// to 1e-12 relative, with no absolute allowance.
 #[test]
-#[ignore = "known accuracy bugs in src/rules/unary.rs: σ(1 − σ) cancels for large x \
-            (σ'(30) is off by 1e-3 relative; σ(−x) from the same exponential would not), \
-            1 − tanh²x likewise (tanh'(10) off by 1e-8); Powf and Pow form p·xᵖ/x, which is \
-            0 once xᵖ underflows (powf(1e-170, 2)' = 0, not 2e-170)"]
 fn derivatives_keep_relative_accuracy_in_the_tails() {
     let (x,) = vars();
     let cases: [(&str, f64, f64, f64); 5] = [
@@ -513,4 +532,37 @@ fn derivatives_keep_relative_accuracy_in_the_tails() {
     let (a, b) = vars();
     let (_, g) = gradient(&a.pow(b), [1e-170, 2.0]);
     assert_close!(g[0], 2e-170, REL64, 0.0, "∂a pow(a, b) at (1e-170, 2)");
+}
+
+/// The values of the inverse hyperbolic functions near the edges of their domains and at
+/// the largest inputs, against accurate formulas.
+#[test]
+#[ignore = "known bug in src/scalar.rs: with the `std` feature, asinh, acosh and atanh are \
+            Rust std's, which lose digits near the domain edges (acosh(1 + 1e-10): 4e-12, \
+            atanh(-0.99999): 1e-12) and overflow for |x| > f64::MAX/2 (asinh(MAX) = inf, not \
+            710.5); the libm crate's versions (used without `std`) are accurate"]
+fn inverse_hyperbolic_values_near_the_edges() {
+    let (x,) = vars();
+    for t in [1.0 + 1e-10, 1.001, 1e300] {
+        assert_close!(
+            value(&x.acosh(), [t]),
+            acosh_ref(t),
+            VAL64,
+            0.0,
+            "acosh({t:e})"
+        );
+    }
+    for t in [-0.99999, 0.999, 1e-8] {
+        assert_close!(
+            value(&x.atanh(), [t]),
+            atanh_ref(t),
+            VAL64,
+            0.0,
+            "atanh({t:e})"
+        );
+    }
+    for t in [f64::MAX, -f64::MAX, 1e300] {
+        let want = (t.abs().ln() + LN_2).copysign(t);
+        assert_close!(value(&x.asinh(), [t]), want, VAL64, 0.0, "asinh({t:e})");
+    }
 }

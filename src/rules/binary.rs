@@ -56,7 +56,7 @@ binary_rule!(
         if a == T::zero() {
             (v, if b == T::zero() { b } else { b * a.powf(b - T::one()) }, T::zero())
         } else {
-            (v, b * v / a, v * a.ln())
+            (v, b * super::unary::pow_m1(a, v, b), v * a.ln())
         }
     }
 );

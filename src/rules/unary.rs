@@ -129,10 +129,19 @@ unary_rule!(
     Cosh, "cosh", |x| x.cosh(), |x| (x.cosh(), x.sinh())
 );
 unary_rule!(
-    /// `tanh x`; derivative `1 − tanh² x` (the value, reused).
+    /// `tanh x`; derivative `1 − tanh² x` (the value, reused) for `|x| < 1/2`, and
+    /// `4e/(1 + e)²` with `e = e^(−2|x|)` beyond, where `1 − tanh²` would cancel (it keeps
+    /// full relative accuracy in the tails, at the price of one exponential there).
     Tanh, "tanh", |x| x.tanh(), |x| {
         let t = x.tanh();
-        (t, T::one() - t * t)
+        let half = c::<T>(0.5);
+        if x.abs() < half || x.is_nan() {
+            (t, T::one() - t * t)
+        } else {
+            let e = (c::<T>(-2.0) * x.abs()).exp();
+            let d = T::one() + e;
+            (t, c::<T>(4.0) * e / (d * d))
+        }
     }
 );
 unary_rule!(
@@ -158,11 +167,9 @@ unary_rule!(
 );
 unary_rule!(
     /// The logistic function `σ(x) = 1/(1 + e^(−x))`, evaluated without overflow for
-    /// either sign; derivative `σ(x)(1 − σ(x))` (the value, reused).
-    Sigmoid, "sigmoid", |x| sigmoid(x), |x| {
-        let s = sigmoid(x);
-        (s, s * (T::one() - s))
-    }
+    /// either sign; derivative `σ(x)σ(−x) = e/(1 + e)²` with `e = e^(−|x|)`, from the same
+    /// exponential as the value (no cancellation in the tails, unlike `σ(1 − σ)`).
+    Sigmoid, "sigmoid", |x| sigmoid(x).0, |x| sigmoid(x)
 );
 unary_rule!(
     /// `softplus(x) = ln(1 + eˣ)`, evaluated without overflow for either sign; derivative
@@ -220,13 +227,19 @@ impl UnaryRule for Powf {
             return (x.powf(T::zero()), T::zero());
         }
         let v = x.powf(c(p));
-        // p·xᵖ/x reuses the value; only at x = 0 is xᵖ⁻¹ evaluated on its own.
-        let d = if x == T::zero() {
-            c::<T>(p) * x.powf(c(p - 1.0))
-        } else {
-            c::<T>(p) * v / x
-        };
-        (v, d)
+        (v, c::<T>(p) * pow_m1(x, v, c(p)))
+    }
+}
+
+/// `xᵖ⁻¹` from `v = xᵖ`: `v/x`, one division, where that is exact to rounding; `xᵖ⁻¹` on its
+/// own where `v` is 0, subnormal or infinite (at `x = 0`, or when `xᵖ` under- or overflows
+/// while `xᵖ⁻¹` does not).
+#[inline(always)]
+pub(crate) fn pow_m1<T: Scalar>(x: T, v: T, p: T) -> T {
+    if v.abs() >= T::min_positive() && v.is_finite() {
+        v / x
+    } else {
+        x.powf(p - T::one())
     }
 }
 
@@ -244,15 +257,13 @@ pub(crate) fn sign<T: Scalar>(x: T) -> T {
     }
 }
 
-/// The logistic function, stable for large `|x|`.
+/// `(σ(x), σ'(x))`, stable for large `|x|`, one exponential.
 #[inline(always)]
-fn sigmoid<T: Scalar>(x: T) -> T {
-    if x >= T::zero() {
-        T::one() / (T::one() + (-x).exp())
-    } else {
-        let e = x.exp();
-        e / (T::one() + e)
-    }
+fn sigmoid<T: Scalar>(x: T) -> (T, T) {
+    let e = (-x.abs()).exp();
+    let d = T::one() + e;
+    let s = if x >= T::zero() { T::one() / d } else { e / d };
+    (s, e / (d * d))
 }
 
 /// `(ln(1 + eˣ), σ(x))`, stable for large `|x|`, one exponential.
