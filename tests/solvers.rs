@@ -128,7 +128,8 @@ mod with_argmin {
     use argmin::solver::quasinewton::LBFGS;
     use argmin::solver::trustregion::{Steihaug, TrustRegion};
     use tapeless::prelude::*;
-    use tapeless::solve::argmin::StaticProblem;
+    use tapeless::solve::argmin::{StaticProblem, TapeProblem};
+    use tapeless::tape::{Inputs, Var as TapeVar};
 
     /// One value used in `f64` (cost, gradient) and in duals (Hessian).
     fn rosenbrock() -> impl SecondOrder<f64> {
@@ -215,5 +216,85 @@ mod with_argmin {
         }
         let err = p.cost(&vec![1.0, 2.0, 3.0]).unwrap_err();
         assert!(err.to_string().contains("3 entries"), "{err}");
+    }
+
+    /// Σ 100·(xᵢ₊₁ − xᵢ²)² + (xᵢ − 1)² over pairs, for a run-time number of inputs, in any
+    /// scalar type (recorded on the tape).
+    fn extended_rosenbrock<'t, S: Scalar>(x: Inputs<'t, S>) -> TapeVar<'t, S> {
+        let mut total = x.get(0) * S::zero();
+        for i in (0..x.len()).step_by(2) {
+            let (a, b) = (x.get(i), x.get(i + 1));
+            total += (b - a * a).square() * S::from_f64(100.0) + (a - S::one()).square();
+        }
+        total
+    }
+
+    fn standard_start(n: usize) -> Vec<f64> {
+        (0..n)
+            .map(|i| if i % 2 == 0 { -1.2 } else { 1.0 })
+            .collect()
+    }
+
+    #[test]
+    fn lbfgs_minimises_a_tape_function_of_runtime_size() {
+        for n in [2, 6, 12] {
+            let solver = LBFGS::new(MoreThuenteLineSearch::new(), 7)
+                .with_tolerance_grad(1e-13)
+                .unwrap()
+                .with_tolerance_cost(0.0)
+                .unwrap();
+            let result = Executor::new(TapeProblem::new(extended_rosenbrock), solver)
+                .configure(|s| s.param(standard_start(n)).max_iters(500))
+                .run()
+                .expect("L-BFGS runs");
+            let best = result.state().get_best_param().unwrap();
+            assert!(
+                best.iter().all(|v| (v - 1.0).abs() < 1e-8),
+                "n = {n}: {best:?} after {} iterations",
+                result.state().get_iter()
+            );
+        }
+    }
+
+    #[test]
+    fn trust_region_newton_minimises_a_tape_function_with_its_ad_hessian() {
+        let problem = TapeProblem::new(extended_rosenbrock).with_hessian(extended_rosenbrock);
+        let solver = TrustRegion::new(Steihaug::new().with_max_iters(20));
+        let result = Executor::new(problem, solver)
+            .configure(|s| s.param(standard_start(8)).max_iters(200).target_cost(1e-24))
+            .run()
+            .expect("trust-region Newton runs");
+        let best = result.state().get_best_param().unwrap();
+        let iterations = result.state().get_iter();
+        assert!(
+            best.iter().all(|v| (v - 1.0).abs() < 1e-8),
+            "{best:?} after {iterations} iterations"
+        );
+        assert!(iterations < 200, "hit the iteration limit");
+    }
+
+    /// The tape problem and the static problem give the same cost, gradient and Hessian
+    /// for the same function.
+    #[test]
+    fn tape_problem_agrees_with_static_problem() {
+        let tape = TapeProblem::new(extended_rosenbrock).with_hessian(extended_rosenbrock);
+        let stat = StaticProblem::<2>::new(rosenbrock());
+        for x in [vec![-1.2, 1.0], vec![0.3, -0.4], vec![2.0, 3.5]] {
+            assert!((tape.cost(&x).unwrap() - stat.cost(&x).unwrap()).abs() < 1e-12);
+            for (a, b) in tape
+                .gradient(&x)
+                .unwrap()
+                .iter()
+                .zip(stat.gradient(&x).unwrap())
+            {
+                assert!((a - b).abs() <= 1e-12 * b.abs().max(1.0));
+            }
+            let (ht, hs) = (tape.hessian(&x).unwrap(), stat.hessian(&x).unwrap());
+            for i in 0..2 {
+                for k in 0..2 {
+                    assert!((ht[i][k] - hs[i][k]).abs() <= 1e-12 * hs[i][k].abs().max(1.0));
+                }
+            }
+        }
     }
 }

@@ -9,8 +9,10 @@
 //! | [`jacobian`] | `F(x)`, `J(x)` (`M × N`) | one reverse sweep per output |
 //! | [`vjp`] | `F(x)`, `sᵀJ(x)` | one seeded reverse sweep per output |
 //! | [`gradients`], `par_gradients` | `∇f` at many points | a loop; `rayon` chunks |
+//! | [`tape_jvp`], [`tape_hvp`], [`tape_hessian`] | as above, run-time sizes | a closure recorded on a `Tape<Dual<T>>` |
+//! | [`tape_jacobian`] | `F(x)`, `J(x)`, run-time sizes | one recording, one sweep per output |
 //!
-//! All of them are allocation-free and return `GenericArray`s with static sizes
+//! The static ones are allocation-free and return `GenericArray`s with static sizes
 //! (matrices as [`Matrix`], rows of `GenericArray`s; [`into_arrays`] turns one into
 //! `[[T; N]; M]`).
 //!
@@ -50,6 +52,8 @@ mod batch;
 mod forward;
 mod lift;
 mod second;
+mod taped;
+mod taped_ops;
 mod vector;
 
 pub use batch::gradients;
@@ -57,6 +61,7 @@ pub use batch::gradients;
 pub use batch::par_gradients;
 pub use forward::{forward_gradient, jvp};
 pub use second::{hessian, hvp};
+pub use taped::{tape_gradient, tape_hessian, tape_hvp, tape_jacobian, tape_jvp};
 pub use vector::{Outputs, jacobian, vjp};
 
 use generic_array::{ConstArrayLength, GenericArray, IntoArrayLength, typenum::Const};

@@ -19,9 +19,12 @@
 //! [`TrustRegion`]: argmin::solver::trustregion::TrustRegion
 //! [`Steihaug`]: argmin::solver::trustregion::Steihaug
 
+use core::cell::RefCell;
+
 use argmin::core::{ArgminError, CostFunction, Error, Gradient, Hessian};
 use generic_array::{IntoArrayLength, typenum::Const};
 
+use crate::tape::{Inputs, Tape, Var};
 use crate::{Dual, Expr};
 
 /// A static expression of `N` inputs as an argmin problem: [`CostFunction`] (the value),
@@ -110,5 +113,117 @@ where
     fn hessian(&self, p: &Vec<f64>) -> Result<Vec<Vec<f64>>, Error> {
         let (_, _, h) = crate::hessian(&self.f, point::<N>(p)?);
         Ok(h.iter().map(|row| row.to_vec()).collect())
+    }
+}
+
+/// A function recorded on the tape, for any number of inputs, as an argmin problem:
+/// [`CostFunction`] and [`Gradient`] from a closure recording it in `f64`, and
+/// [`Hessian`] once a closure recording it in [`Dual<f64>`] is added with
+/// [`with_hessian`](TapeProblem::with_hessian) (usually the same generic function twice).
+///
+/// The `f64` tape is kept between calls, so evaluating the cost and the gradient allocates
+/// only the returned vector once the tape has grown to the function's size.
+///
+/// ```
+/// use argmin::core::{Executor, State};
+/// use argmin::solver::trustregion::{Steihaug, TrustRegion};
+/// use tapeless::Scalar;
+/// use tapeless::solve::argmin::TapeProblem;
+/// use tapeless::tape::{Inputs, Var};
+///
+/// /// Σ (xᵢ − i)², for however many inputs the start has.
+/// fn bowl<'t, S: Scalar>(x: Inputs<'t, S>) -> Var<'t, S> {
+///     let mut total = x.get(0) * S::zero();
+///     for (i, xi) in x.iter().enumerate() {
+///         total += (xi - S::from_f64(i as f64)).square();
+///     }
+///     total
+/// }
+/// let problem = TapeProblem::new(bowl).with_hessian(bowl);
+/// let result = Executor::new(problem, TrustRegion::new(Steihaug::new()))
+///     .configure(|state| state.param(vec![5.0; 4]).max_iters(20).target_cost(1e-20))
+///     .run()?;
+/// let best = result.state().get_best_param().unwrap();
+/// assert!(best.iter().enumerate().all(|(i, v)| (v - i as f64).abs() < 1e-9));
+/// # Ok::<(), argmin::core::Error>(())
+/// ```
+pub struct TapeProblem<F, H = ()> {
+    f: F,
+    h: H,
+    tape: RefCell<Tape<f64>>,
+}
+
+impl<F> TapeProblem<F>
+where
+    F: for<'t> Fn(Inputs<'t, f64>) -> Var<'t, f64>,
+{
+    /// The problem of minimising the function `f` records (cost and gradient).
+    pub fn new(f: F) -> Self {
+        TapeProblem {
+            f,
+            h: (),
+            tape: RefCell::new(Tape::new()),
+        }
+    }
+}
+
+impl<F, H> TapeProblem<F, H> {
+    /// Adds the Hessian: `h` records the same function on a tape of dual numbers (see
+    /// [`tape_hessian`](crate::tape_hessian)).
+    pub fn with_hessian<H2>(self, h: H2) -> TapeProblem<F, H2>
+    where
+        H2: for<'t> Fn(Inputs<'t, Dual<f64>>) -> Var<'t, Dual<f64>>,
+    {
+        TapeProblem {
+            f: self.f,
+            h,
+            tape: self.tape,
+        }
+    }
+}
+
+impl<F, H> core::fmt::Debug for TapeProblem<F, H> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("TapeProblem").finish_non_exhaustive()
+    }
+}
+
+impl<F, H> CostFunction for TapeProblem<F, H>
+where
+    F: for<'t> Fn(Inputs<'t, f64>) -> Var<'t, f64>,
+{
+    type Param = Vec<f64>;
+    type Output = f64;
+    fn cost(&self, p: &Vec<f64>) -> Result<f64, Error> {
+        let mut tape = self.tape.borrow_mut();
+        tape.clear();
+        Ok((self.f)(tape.inputs(p)).value())
+    }
+}
+
+impl<F, H> Gradient for TapeProblem<F, H>
+where
+    F: for<'t> Fn(Inputs<'t, f64>) -> Var<'t, f64>,
+{
+    type Param = Vec<f64>;
+    type Gradient = Vec<f64>;
+    fn gradient(&self, p: &Vec<f64>) -> Result<Vec<f64>, Error> {
+        let mut tape = self.tape.borrow_mut();
+        tape.clear();
+        let y = (self.f)(tape.inputs(p));
+        let mut g = vec![0.0; p.len()];
+        tape.gradient(y, &mut g);
+        Ok(g)
+    }
+}
+
+impl<F, H> Hessian for TapeProblem<F, H>
+where
+    H: for<'t> Fn(Inputs<'t, Dual<f64>>) -> Var<'t, Dual<f64>>,
+{
+    type Param = Vec<f64>;
+    type Hessian = Vec<Vec<f64>>;
+    fn hessian(&self, p: &Vec<f64>) -> Result<Vec<Vec<f64>>, Error> {
+        Ok(crate::tape_hessian(p, &self.h).2)
     }
 }

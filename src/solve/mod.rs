@@ -5,6 +5,7 @@
 //! | --- | --- | --- |
 //! | [`newton`] | — | `F(x) = 0` for `N` expressions in `N` inputs; AD Jacobian; no heap |
 //! | `argmin::StaticProblem` | `argmin` | a static expression as an argmin cost, gradient and Hessian |
+//! | `argmin::TapeProblem` | `argmin` | the same for a function recorded on the tape (run-time size) |
 
 #[cfg(feature = "argmin")]
 pub mod argmin;
