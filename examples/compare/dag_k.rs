@@ -110,6 +110,10 @@ where
         h.engine("static", X, TOLERANCE, |x| {
             gradient(&Self::expr::<f64>(), x)
         });
+        let mut t = Tape::new();
+        h.engine("tape", X, TOLERANCE, move |x| {
+            engines::tape(&mut t, &Self::expr::<f64>(), x)
+        });
         h.engine("forward", X, TOLERANCE, |x| {
             forward_gradient(&Self::expr::<Dual<f64, 2>>(), x)
         });

@@ -5,6 +5,22 @@
 
 use nalgebra::SVector;
 use num_dual::DualSVec64;
+use tapeless::{Expr, Tape};
+
+/// This crate's tape on a static expression: cleared (it keeps its memory), `f` recorded
+/// at `x` through [`Tape::record`], one reverse sweep into a gradient on the stack.
+#[inline]
+pub fn tape<E: Expr<f64>, const N: usize>(
+    tape: &mut Tape<f64>,
+    f: &E,
+    x: [f64; N],
+) -> (f64, [f64; N]) {
+    tape.clear();
+    let (_, y) = tape.record(f, x);
+    let mut g = [0.0; N];
+    let v = tape.gradient(y, &mut g);
+    (v, g)
+}
 
 /// `∛ε = 2^(−52/3)`, the step of central differences relative to `max(1, |x|)`: it balances
 /// the truncation error (∝ h²) against cancellation (∝ ε/h). A constant, since `cbrt` is

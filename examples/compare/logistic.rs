@@ -89,6 +89,10 @@ impl Workload for Logistic {
         h.primal(X, primal);
         h.engine("hand", X, TOLERANCE, hand);
         h.engine("static", X, TOLERANCE, |x| gradient(&expr::<f64>(), x));
+        let mut t = Tape::new();
+        h.engine("tape", X, TOLERANCE, move |x| {
+            engines::tape(&mut t, &expr::<f64>(), x)
+        });
         h.engine("forward", X, TOLERANCE, |x| {
             forward_gradient(&expr::<Dual<f64, 9>>(), x)
         });

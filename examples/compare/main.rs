@@ -5,6 +5,7 @@
 //! cargo run --release --example compare                      # steadier
 //! cargo run --release --example compare -- --quick           # under 20 s
 //! cargo run --release --example compare -- --csv             # workload,engine,ns_per_call
+//! cargo run --release --example compare -- --markdown        # ratios to hand, for the README
 //! cargo run --release --example compare -- --plot sum_n.svg  # ns against N for sum_N
 //! cargo run --release --example compare -- --only sum_       # workloads whose name has `sum_`
 //! ```
@@ -33,6 +34,7 @@ use timing::Budget;
 struct Options {
     quick: bool,
     csv: bool,
+    markdown: bool,
     plot: Option<String>,
     only: Option<String>,
 }
@@ -41,6 +43,7 @@ fn parse() -> Result<Options, String> {
     let mut o = Options {
         quick: false,
         csv: false,
+        markdown: false,
         plot: None,
         only: None,
     };
@@ -49,6 +52,7 @@ fn parse() -> Result<Options, String> {
         match a.as_str() {
             "--quick" => o.quick = true,
             "--csv" => o.csv = true,
+            "--markdown" => o.markdown = true,
             "--plot" => {
                 o.plot = Some(args.next().ok_or("--plot needs a file name (FILE.svg)")?);
             }
@@ -61,7 +65,7 @@ fn parse() -> Result<Options, String> {
             "--bench" => {} // passed by `cargo bench`; ignored
             other => {
                 return Err(format!(
-                    "unknown argument {other:?} (expected --quick, --csv, --plot FILE.svg, --only NAME)"
+                    "unknown argument {other:?} (expected --quick, --csv, --markdown, --plot FILE.svg, --only NAME)"
                 ));
             }
         }
@@ -117,6 +121,10 @@ fn main() {
     let Bench { rows, failures, .. } = run.bench;
     if opts.csv {
         report::csv(&rows);
+    } else if opts.markdown {
+        report::markdown(&rows);
+        println!();
+        goals::summary(&rows);
     } else {
         report::table(&rows);
         println!();

@@ -1,4 +1,4 @@
-//! Output: a table with ratios, or CSV.
+//! Output: a table with ratios, CSV, or Markdown for the README.
 
 use crate::bench::Row;
 
@@ -41,5 +41,48 @@ pub fn table(rows: &[Row]) {
             ratio("hand"),
             ratio("static")
         );
+    }
+}
+
+/// The Markdown for the README: one row per workload, the ns of `hand` and `static`, then
+/// every engine's time as a ratio to `hand`.
+pub fn markdown(rows: &[Row]) {
+    let mut workloads: Vec<&str> = Vec::new();
+    let mut engines: Vec<&str> = Vec::new();
+    for r in rows {
+        if !workloads.contains(&r.workload.as_str()) {
+            workloads.push(&r.workload);
+        }
+        if !engines.contains(&r.engine) {
+            engines.push(r.engine);
+        }
+    }
+    let others: Vec<&str> = engines.iter().copied().filter(|&e| e != "hand").collect();
+    print!("| workload | hand (ns) | static (ns) |");
+    for e in &others {
+        print!(" {e} |");
+    }
+    println!();
+    print!("| --- | ---: | ---: |");
+    for _ in &others {
+        print!(" ---: |");
+    }
+    println!();
+    for w in workloads {
+        let hand = ns_of(rows, w, "hand");
+        let cell = |v: Option<f64>| v.map_or("–".to_string(), |v| format!("{v:.1}"));
+        print!(
+            "| `{w}` | {} | {} |",
+            cell(hand),
+            cell(ns_of(rows, w, "static"))
+        );
+        for e in &others {
+            let r = match (ns_of(rows, w, e), hand) {
+                (Some(t), Some(h)) => format!("{:.2}", t / h),
+                _ => "–".into(),
+            };
+            print!(" {r} |");
+        }
+        println!();
     }
 }

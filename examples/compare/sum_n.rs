@@ -97,6 +97,8 @@ where
         h.engine("hand", x, TOLERANCE, hand);
         let f = expr::<f64, N>();
         h.engine("static", x, TOLERANCE, move |x| gradient(&f, x));
+        let mut t = Tape::new();
+        h.engine("tape", x, TOLERANCE, move |x| engines::tape(&mut t, &f, x));
         let fw = expr::<Dual<f64, N>, N>();
         h.engine("forward", x, TOLERANCE, move |x| forward_gradient(&fw, x));
         h.engine("central_fd", x, FD_TOLERANCE, move |x| {
