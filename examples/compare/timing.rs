@@ -28,12 +28,12 @@ pub struct Budget {
 impl Budget {
     /// Under 20 s for the whole matrix.
     pub const QUICK: Budget = Budget {
-        samples: 21,
-        sample_time: Duration::from_micros(2_500),
+        samples: 31,
+        sample_time: Duration::from_micros(3_000),
     };
     /// Steadier numbers.
     pub const FULL: Budget = Budget {
-        samples: 81,
+        samples: 101,
         sample_time: Duration::from_micros(6_000),
     };
 }
