@@ -8,7 +8,7 @@
 mod common;
 
 use common::*;
-use core::f64::consts::{FRAC_PI_2, PI};
+use core::f64::consts::{FRAC_PI_2, LN_2, PI};
 use tapeless::prelude::*;
 
 const INF: f64 = f64::INFINITY;
@@ -201,7 +201,7 @@ fn special_inputs_never_panic() {
         f64::MIN_POSITIVE,
         5e-324,
         // ±1e300 rather than ±f64::MAX: std's asinh overflows above MAX/2 (see the
-        // ignored test `inverse_hyperbolic_values_near_the_edges` in rules.rs).
+        // ignored test `inverse_hyperbolic_values_near_the_edges` below).
         1e300,
         -1e300,
         INF,
@@ -323,4 +323,82 @@ fn atan2_partials_at_extreme_scales() {
 fn roots_and_logarithms_at_negative_zero() {
     edges!(|x| x.sqrt(); [-0.0] => (-0.0, [INF]));
     edges!(|x| x.ln(); [-0.0] => (-INF, [INF]));
+}
+
+/// Derivatives in the tails, where the exact result is tiny but far from underflow: each
+/// to 1e-12 relative, with no absolute allowance.
+#[test]
+fn derivatives_keep_relative_accuracy_in_the_tails() {
+    let (x,) = vars();
+    let cases: [(&str, f64, f64, f64); 5] = [
+        (
+            "sigmoid",
+            30.0,
+            gradient(&x.sigmoid(), [30.0]).1[0],
+            0.25 / 15f64.cosh().powi(2),
+        ),
+        (
+            "sigmoid",
+            -30.0,
+            gradient(&x.sigmoid(), [-30.0]).1[0],
+            0.25 / 15f64.cosh().powi(2),
+        ),
+        (
+            "tanh",
+            10.0,
+            gradient(&x.tanh(), [10.0]).1[0],
+            1.0 / 10f64.cosh().powi(2),
+        ),
+        (
+            "powf(2)",
+            1e-170,
+            gradient(&x.powf(2.0), [1e-170]).1[0],
+            2e-170,
+        ),
+        (
+            "powi(2)",
+            1e-170,
+            gradient(&x.powi(2), [1e-170]).1[0],
+            2e-170,
+        ),
+    ];
+    for (name, at, got, want) in cases {
+        assert_close!(got, want, REL64, 0.0, "{name}' at {at:e}");
+    }
+    let (a, b) = vars();
+    let (_, g) = gradient(&a.pow(b), [1e-170, 2.0]);
+    assert_close!(g[0], 2e-170, REL64, 0.0, "∂a pow(a, b) at (1e-170, 2)");
+}
+
+/// The values of the inverse hyperbolic functions near the edges of their domains and at
+/// the largest inputs, against accurate formulas.
+#[test]
+#[ignore = "known bug in src/scalar.rs: with the `std` feature, asinh, acosh and atanh are \
+            Rust std's, which lose digits near the domain edges (acosh(1 + 1e-10): 4e-12, \
+            atanh(-0.99999): 1e-12) and overflow for |x| > f64::MAX/2 (asinh(MAX) = inf, not \
+            710.5); the libm crate's versions (used without `std`) are accurate"]
+fn inverse_hyperbolic_values_near_the_edges() {
+    let (x,) = vars();
+    for t in [1.0 + 1e-10, 1.001, 1e300] {
+        assert_close!(
+            value(&x.acosh(), [t]),
+            acosh_ref(t),
+            VAL64,
+            0.0,
+            "acosh({t:e})"
+        );
+    }
+    for t in [-0.99999, 0.999, 1e-8] {
+        assert_close!(
+            value(&x.atanh(), [t]),
+            atanh_ref(t),
+            VAL64,
+            0.0,
+            "atanh({t:e})"
+        );
+    }
+    for t in [f64::MAX, -f64::MAX, 1e300] {
+        let want = (t.abs().ln() + LN_2).copysign(t);
+        assert_close!(value(&x.asinh(), [t]), want, VAL64, 0.0, "asinh({t:e})");
+    }
 }

@@ -24,7 +24,7 @@
 //!   noise term, which is negligible unless `|f| ≫ h·|f′|`.
 #![allow(dead_code, unused_macros)]
 
-use core::f64::consts::FRAC_1_SQRT_2;
+use core::f64::consts::{FRAC_1_SQRT_2, LN_2};
 use tapeless::prelude::*;
 use tapeless::{Binary, Let, Ph, rules};
 
@@ -255,4 +255,21 @@ macro_rules! squarings {
 /// The size in bytes of the cache of `f` in f64.
 pub fn size_of_cache<E: Expr<f64>>(_: &E) -> usize {
     core::mem::size_of::<E::Cache>()
+}
+
+/// `acosh x` accurate to a few ε: `ln(1 + t + √(2t + t²))` with `t = x − 1` exact near 1.
+pub fn acosh_ref(x: f64) -> f64 {
+    let t = x - 1.0;
+    if x < 2.0 {
+        (t + (2.0 * t + t * t).sqrt()).ln_1p()
+    } else if x < 1e150 {
+        (x + (x * x - 1.0).sqrt()).ln()
+    } else {
+        x.ln() + LN_2
+    }
+}
+
+/// `atanh x = (ln(1 + x) − ln(1 − x))/2`, accurate to a few ε (1 ± x is exact near ∓1).
+pub fn atanh_ref(x: f64) -> f64 {
+    0.5 * (x.ln_1p() - (-x).ln_1p())
 }
