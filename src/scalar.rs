@@ -16,7 +16,8 @@ use num_traits::{One, Zero};
 /// A real number type the engines can differentiate with.
 ///
 /// Every method is the plain mathematical function; for `f32`/`f64` it is the platform
-/// implementation (or the `libm` crate without the `std` feature). Comparisons
+/// implementation (or the `libm` crate without the `std` feature; `asinh`, `acosh`, `atanh`
+/// and `erf` always come from `libm`). Comparisons
 /// (`PartialOrd`) order by value; for dual numbers, by the real part.
 pub trait Scalar:
     Copy
@@ -118,9 +119,13 @@ pub trait Scalar:
     fn erf(self) -> Self;
 }
 
-/// Platform (`std`) or `libm` implementation of one `f32`/`f64` function.
+/// Platform (`std`) or `libm` implementation of each `f32`/`f64` function; the inverse
+/// hyperbolic functions always come from `libm`, whose versions keep full accuracy near
+/// the domain edges (`std`'s `acosh(1 + 1e-10)` is off by 4e-12 relative) and do not
+/// overflow for large arguments.
 macro_rules! float_scalar {
-    ($t:ident, $libm:ident { $($name:ident => $lm:ident),* $(,)? }) => {
+    ($t:ident, $libm:ident { $($name:ident => $lm:ident),* $(,)? }
+     libm { $($lname:ident => $llm:ident),* $(,)? }) => {
         impl Scalar for $t {
             #[inline(always)]
             fn from_f64(v: f64) -> Self {
@@ -149,6 +154,12 @@ macro_rules! float_scalar {
                     { <$t>::$name(self) }
                     #[cfg(not(feature = "std"))]
                     { libm::$lm(self) }
+                }
+            )*
+            $(
+                #[inline(always)]
+                fn $lname(self) -> Self {
+                    libm::$llm(self)
                 }
             )*
             #[inline(always)]
@@ -223,6 +234,7 @@ float_scalar!(f64, libm64 {
     sqrt => sqrt, cbrt => cbrt, exp => exp, exp2 => exp2, exp_m1 => expm1, ln => log,
     log2 => log2, log10 => log10, ln_1p => log1p, sin => sin, cos => cos, tan => tan,
     asin => asin, acos => acos, atan => atan, sinh => sinh, cosh => cosh, tanh => tanh,
+} libm {
     asinh => asinh, acosh => acosh, atanh => atanh,
 });
 
@@ -230,5 +242,6 @@ float_scalar!(f32, libm32 {
     sqrt => sqrtf, cbrt => cbrtf, exp => expf, exp2 => exp2f, exp_m1 => expm1f, ln => logf,
     log2 => log2f, log10 => log10f, ln_1p => log1pf, sin => sinf, cos => cosf, tan => tanf,
     asin => asinf, acos => acosf, atan => atanf, sinh => sinhf, cosh => coshf, tanh => tanhf,
+} libm {
     asinh => asinhf, acosh => acoshf, atanh => atanhf,
 });

@@ -61,11 +61,12 @@ binary_rule!(
     }
 );
 binary_rule!(
-    /// `atan2(y, x)`, the angle of the point `(x, y)`; partials `(x, −y)/(x² + y²)`, NaN at
-    /// the origin.
+    /// `atan2(y, x)`, the angle of the point `(x, y)`; partials `(x, −y)/(x² + y²)`, formed
+    /// as `(x/h)/h` with `h = hypot(x, y)` so they neither under- nor overflow; NaN at the
+    /// origin.
     Atan2, "atan2", |y, x| y.atan2(x), |y, x| {
-        let r2 = x * x + y * y;
-        (y.atan2(x), x / r2, -y / r2)
+        let h = x.hypot(y);
+        (y.atan2(x), (x / h) / h, -((y / h) / h))
     }
 );
 binary_rule!(

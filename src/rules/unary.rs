@@ -40,10 +40,10 @@ unary_rule!(
     Square, "square", |x| x * x, |x| (x * x, x + x)
 );
 unary_rule!(
-    /// `√x`; derivative `1/(2√x)`: `+∞` at 0, NaN below 0.
+    /// `√x`; derivative `1/(2√x)`: `+∞` at ±0, NaN below 0.
     Sqrt, "sqrt", |x| x.sqrt(), |x| {
         let s = x.sqrt();
-        (s, c::<T>(0.5) / s)
+        (s, c::<T>(0.5) / plus_zero(s))
     }
 );
 unary_rule!(
@@ -75,16 +75,17 @@ unary_rule!(
     }
 );
 unary_rule!(
-    /// `ln x`; derivative `1/x`: `ln 0 = −∞` with derivative `+∞`, NaN below 0.
-    Ln, "ln", |x| x.ln(), |x| (x.ln(), T::one() / x)
+    /// `ln x`; derivative `1/x`: `ln(±0) = −∞` with derivative `+∞`; below 0 the value is
+    /// NaN.
+    Ln, "ln", |x| x.ln(), |x| (x.ln(), T::one() / plus_zero(x))
 );
 unary_rule!(
     /// `log₂ x`; derivative `1/(x ln 2)`.
-    Log2, "log2", |x| x.log2(), |x| (x.log2(), T::one() / (x * c::<T>(core::f64::consts::LN_2)))
+    Log2, "log2", |x| x.log2(), |x| (x.log2(), T::one() / (plus_zero(x) * c::<T>(core::f64::consts::LN_2)))
 );
 unary_rule!(
     /// `log₁₀ x`; derivative `1/(x ln 10)`.
-    Log10, "log10", |x| x.log10(), |x| (x.log10(), T::one() / (x * c::<T>(core::f64::consts::LN_10)))
+    Log10, "log10", |x| x.log10(), |x| (x.log10(), T::one() / (plus_zero(x) * c::<T>(core::f64::consts::LN_10)))
 );
 unary_rule!(
     /// `ln(1 + x)`; derivative `1/(1 + x)`: `+∞` at −1.
@@ -241,6 +242,12 @@ pub(crate) fn pow_m1<T: Scalar>(x: T, v: T, p: T) -> T {
     } else {
         x.powf(p - T::one())
     }
+}
+
+/// `x + 0`: turns `−0` into `+0` (and nothing else), so `1/x` at a zero gives `+∞`.
+#[inline(always)]
+fn plus_zero<T: Scalar>(x: T) -> T {
+    x + T::zero()
 }
 
 /// `sign(x)`: ±1, 0 at ±0, NaN at NaN.
