@@ -80,8 +80,10 @@ impl<T: Scalar, R: BinaryRule, A: Expr<T>, B: Expr<T>> Expr<T> for Binary<R, A, 
     }
     #[inline(always)]
     fn record<'t, Q: crate::tape::Recorder<'t, T>>(&self, rec: &Q) -> crate::tape::Var<'t, T> {
-        let a = self.a.record(rec);
-        a.binary(self.rule, self.b.record(rec))
+        // `b` first: the reverse sweep then visits `a`'s nodes before `b`'s, in the order
+        // of `backward`, so both engines add the contributions to an input alike.
+        let b = self.b.record(rec);
+        self.a.record(rec).binary(self.rule, b)
     }
 }
 
@@ -126,8 +128,9 @@ impl<T: Scalar, R: TernaryRule, A: Expr<T>, B: Expr<T>, E: Expr<T>> Expr<T>
     }
     #[inline(always)]
     fn record<'t, Q: crate::tape::Recorder<'t, T>>(&self, rec: &Q) -> crate::tape::Var<'t, T> {
-        let a = self.a.record(rec);
+        // Last operand first, as for `Binary`.
+        let c = self.c.record(rec);
         let b = self.b.record(rec);
-        a.ternary(self.rule, b, self.c.record(rec))
+        self.a.record(rec).ternary(self.rule, b, c)
     }
 }

@@ -39,9 +39,14 @@ impl<T: Scalar, E: Expr<T>, const N: usize> Expr<T> for SumOf<E, N> {
     }
     #[inline(always)]
     fn record<'t, R: crate::tape::Recorder<'t, T>>(&self, rec: &R) -> crate::tape::Var<'t, T> {
-        // From +0 as `forward` does, so that both engines form the same sum.
+        // The terms last to first, so the reverse sweep visits them first to last as
+        // `backward` does; then the sum from +0 as `forward` forms it.
         let zero = rec.tape().constant(T::zero());
-        self.0.iter().fold(zero, |s, e| s + e.record(rec))
+        let mut terms = [zero; N];
+        for (h, e) in terms.iter_mut().zip(&self.0).rev() {
+            *h = e.record(rec);
+        }
+        terms.iter().fold(zero, |s, &h| s + h)
     }
 }
 
@@ -79,7 +84,8 @@ impl<T: Scalar, E: Expr<T>, const N: usize> Expr<T> for ProductOf<E, N> {
     }
     #[inline(always)]
     fn record<'t, R: crate::tape::Recorder<'t, T>>(&self, rec: &R) -> crate::tape::Var<'t, T> {
-        // A chain from 1: its reverse sweep forms the same prefix and suffix products.
+        // A chain from 1: its reverse sweep forms the same prefix and suffix products as
+        // `backward`, and visits the terms last to first as it does.
         let one = rec.tape().constant(T::one());
         self.0.iter().fold(one, |p, e| p * e.record(rec))
     }

@@ -52,7 +52,7 @@
 //!
 //! ## Threads
 //! A `Tape<T>` is [`Send`] (move it, with no live handle, to another thread: one tape per
-//! thread) but not [`Sync`]: recording goes through a [`RefCell`](core::cell::RefCell),
+//! thread) but not [`Sync`]: recording goes through a [`RefCell`],
 //! so a tape cannot be shared between threads, and its handles are neither `Send` nor
 //! `Sync`. Values and gradients are plain numbers and cross freely; for many points in
 //! parallel, give each thread its own tape.

@@ -117,9 +117,14 @@ impl<T: Scalar> Tape<T> {
     /// input handles and the output.
     ///
     /// A let-bound value is recorded once and shared by every use of its placeholder; a
-    /// [`select`](crate::select) records only the branch its condition takes at `x`. The
-    /// gradient of the recording is the static gradient of `f` at `x`, up to the order in
-    /// which the contributions to one input are added.
+    /// [`select`](crate::select) records only the branch its condition takes at `x`.
+    ///
+    /// The gradient of the recording is the static gradient of `f` at `x`: the same
+    /// partials, multiplied in the same order, and (the second operand of each operation
+    /// is recorded first, so that the reverse sweep visits operands as the static sweep
+    /// does) added in the same order too, except where an input used by the first operand
+    /// of an operation is also its second operand: there the tape adds that use earlier,
+    /// which can change the last bits of a sum that cancels.
     ///
     /// ```
     /// use tapeless::prelude::*;

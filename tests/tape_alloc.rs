@@ -1,0 +1,199 @@
+//! The tape's memory, measured by a global allocator that wraps the system one: after a
+//! first evaluation, recording and differentiating the same function again allocates
+//! nothing; and a recorded binary operation costs at most 32 bytes in `f64`, the adjoint
+//! of the reverse sweep included.
+//!
+//! The counters are per thread (const-initialised thread-locals, which never allocate), so
+//! the harness allocating on other threads cannot disturb them. `unsafe` appears only
+//! because `GlobalAlloc` is an unsafe trait.
+
+#[macro_use]
+mod common;
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::cell::Cell;
+use std::hint::black_box;
+
+use common::*;
+use tapeless::prelude::*;
+
+/// The system allocator, counting each thread's allocations and its live and peak bytes.
+struct Counting;
+
+thread_local! {
+    static ALLOCATIONS: Cell<u64> = const { Cell::new(0) };
+    static LIVE: Cell<usize> = const { Cell::new(0) };
+    static PEAK: Cell<usize> = const { Cell::new(0) };
+}
+
+/// Records one allocation of `grown` more bytes and `shrunk` fewer.
+fn note(new_allocation: bool, grown: usize, shrunk: usize) {
+    // `try_with`: the thread-locals may be gone while the thread shuts down.
+    if new_allocation {
+        let _ = ALLOCATIONS.try_with(|n| n.set(n.get() + 1));
+    }
+    let _ = LIVE.try_with(|live| {
+        // Saturating: memory allocated by another thread may be freed on this one.
+        let now = (live.get() + grown).saturating_sub(shrunk);
+        live.set(now);
+        let _ = PEAK.try_with(|peak| peak.set(peak.get().max(now)));
+    });
+}
+
+// SAFETY: every method forwards its arguments unchanged to `System`, which upholds the
+// `GlobalAlloc` contract; counting touches only thread-local `Cell`s.
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        note(true, layout.size(), 0);
+        // SAFETY: the caller's contract is passed on unchanged.
+        unsafe { System.alloc(layout) }
+    }
+    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
+        note(true, layout.size(), 0);
+        // SAFETY: as above.
+        unsafe { System.alloc_zeroed(layout) }
+    }
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        note(true, new_size, layout.size());
+        // SAFETY: as above.
+        unsafe { System.realloc(ptr, layout, new_size) }
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        note(false, 0, layout.size());
+        // SAFETY: as above.
+        unsafe { System.dealloc(ptr, layout) }
+    }
+}
+
+#[global_allocator]
+static ALLOCATOR: Counting = Counting;
+
+/// The number of allocations this thread makes while running `f`, and its result.
+fn allocations<R>(f: impl FnOnce() -> R) -> (u64, R) {
+    let before = ALLOCATIONS.with(Cell::get);
+    let r = black_box(f());
+    (ALLOCATIONS.with(Cell::get) - before, r)
+}
+
+/// Σ (1 − xᵢ)² + 100 (xᵢ₊₁ − xᵢ²)² on `tape`, from scratch: a run-time number of inputs.
+fn rosenbrock_n(tape: &mut Tape<f64>, xs: &[f64], grad: &mut [f64]) -> f64 {
+    tape.clear();
+    let x = tape.inputs(xs);
+    let mut y = tape.constant(0.0);
+    for i in 0..x.len() - 1 {
+        let (a, b) = (x.get(i), x.get(i + 1));
+        y += (1.0 - a).square() + 100.0 * (b - a * a).square();
+    }
+    tape.gradient(y, grad)
+}
+
+#[test]
+fn a_second_recording_allocates_nothing() {
+    let xs: Vec<f64> = (0..200).map(|i| (i as f64 * 0.37).sin()).collect();
+    let mut tape = Tape::new();
+    let mut g = vec![0.0; xs.len()];
+    let (n, _) = allocations(|| rosenbrock_n(&mut tape, &xs, &mut g));
+    assert!(n > 0, "the first recording grows the tape");
+    let first = g.clone();
+    for round in 0..3 {
+        let (n, _) = allocations(|| rosenbrock_n(&mut tape, black_box(&xs), &mut g));
+        assert_eq!(n, 0, "round {round}");
+        assert_eq!(g, first);
+    }
+    // Real work was done: the gradient at the first two inputs, by hand.
+    let (x0, x1, x2) = (xs[0], xs[1], xs[2]);
+    assert_close!(g[0], -2.0 * (1.0 - x0) - 400.0 * x0 * (x1 - x0 * x0));
+    assert_close!(
+        g[1],
+        200.0 * (x1 - x0 * x0) - 2.0 * (1.0 - x1) - 400.0 * x1 * (x2 - x1 * x1)
+    );
+}
+
+#[test]
+fn a_smaller_recording_after_a_larger_one_allocates_nothing() {
+    let xs: Vec<f64> = (0..100).map(|i| 1.0 + i as f64 / 100.0).collect();
+    let mut tape = Tape::new();
+    let mut g = vec![0.0; xs.len()];
+    rosenbrock_n(&mut tape, &xs, &mut g);
+    let mut g = [0.0; 2];
+    let (n, v) = allocations(|| rosenbrock_n(&mut tape, &[-1.2, 1.0], &mut g));
+    assert_eq!(n, 0);
+    let (rv, rg) = rosenbrock(-1.2, 1.0);
+    assert_close!(v, rv);
+    assert_close!(g[0], rg[0]);
+    assert_close!(g[1], rg[1]);
+}
+
+#[test]
+fn recording_a_static_expression_again_allocates_nothing() {
+    let f = black_scholes();
+    let mut tape = Tape::new();
+    let mut g = [0.0; 5];
+    let run = |tape: &mut Tape<f64>, m: [f64; 5], g: &mut [f64; 5]| {
+        tape.clear();
+        let (_, y) = tape.record(&f, m);
+        tape.gradient(y, g)
+    };
+    run(&mut tape, MARKETS[0], &mut g);
+    for m in MARKETS {
+        let (n, v) = allocations(|| run(&mut tape, black_box(m), &mut g));
+        assert_eq!(n, 0, "at {m:?}");
+        let (price, greeks) = black_scholes_closed(m);
+        assert_close!(v, price, 1e-12, 1e-12);
+        assert_close!(g[0], greeks[0], 1e-10, 1e-12);
+    }
+}
+
+#[test]
+fn data_dependent_loop_and_vjp_allocate_nothing_again() {
+    // Newton's method for √a, then a vector-Jacobian product of (y, y·a).
+    let newton = |tape: &mut Tape<f64>, a0: f64, g: &mut [f64; 1]| {
+        tape.clear();
+        let a = tape.input(a0);
+        let mut y = tape.constant(1.0);
+        while (y.value() * y.value() - a0).abs() > 4.0 * f64::EPSILON * a0 {
+            y = 0.5 * (y + a / y);
+        }
+        *g = [0.0];
+        tape.vjp(&[y, y * a], &[1.0, 1.0], g);
+    };
+    let mut tape = Tape::new();
+    let mut g = [0.0];
+    newton(&mut tape, 10.0, &mut g);
+    let (n, _) = allocations(|| newton(&mut tape, black_box(10.0), &mut g));
+    assert_eq!(n, 0);
+    // d/da (√a + a^{3/2}) = 1/(2√a) + (3/2)√a.
+    assert_close!(g[0], 0.5 / 10.0_f64.sqrt() + 1.5 * 10.0_f64.sqrt());
+}
+
+#[test]
+fn a_binary_operation_costs_at_most_32_bytes() {
+    const NODES: usize = 1 << 16;
+    let before = LIVE.with(Cell::get);
+    PEAK.with(|p| p.set(before));
+    let (value, slope) = {
+        let tape = Tape::<f64>::with_capacity(NODES);
+        // One input and NODES − 1 products of two recorded values: y = x^NODES.
+        let x = tape.input(1.0 + 1e-6);
+        let mut y = x;
+        for _ in 1..NODES {
+            y *= x;
+        }
+        assert_eq!(tape.len(), NODES);
+        (y.value(), tape.gradient_vec(y)[0])
+    };
+    let peak = PEAK.with(Cell::get) - before;
+    let per_node = peak as f64 / NODES as f64;
+    // Everything the tape reserved, the gradient vector and the list of inputs included.
+    assert!(
+        per_node <= 32.0 + 1e-3,
+        "{per_node} bytes per node (peak {peak} bytes for {NODES} nodes)"
+    );
+    assert!(per_node >= 32.0, "the count missed the tape: {per_node}");
+    assert_eq!(Tape::<f64>::BYTES_PER_NODE, 32);
+    // The work was real: x^N and N x^(N−1).
+    let x0: f64 = 1.0 + 1e-6;
+    let n = NODES as i32;
+    assert_close!(value, x0.powi(n), 1e-10, 0.0);
+    assert_close!(slope, f64::from(n) * x0.powi(n - 1), 1e-10, 0.0);
+}
