@@ -1,7 +1,8 @@
 //! What a static expression costs at compile time: generates small crates holding
 //! expressions of about 10, 100 and 1,000 nodes (balanced trees), a let-bound DAG of depth
-//! 20 (and the same levels copied instead of shared) and left-folded chains (deep, not big: the last one needs a `recursion_limit`), builds
-//! each in release, and prints the seconds it took, as a Markdown table.
+//! 20 (and the same levels copied instead of shared) and left-folded chains (deep, not big:
+//! the last one needs a `recursion_limit`), builds each in release, and prints the seconds
+//! it took, as a Markdown table.
 //!
 //! ```text
 //! cargo run --release --example compile_cost

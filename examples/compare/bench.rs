@@ -78,23 +78,23 @@ impl Harness for Bench {
         self.reference = Some((value, grad.to_vec()));
     }
 
-    fn primal<X: Copy + 'static>(&mut self, x: X, mut f: impl FnMut(X) -> f64 + 'static) {
+    fn primal<X: Copy + 'static>(&mut self, x: X, f: impl Fn(X) -> f64 + Copy + 'static) {
         let v = f(x);
         if self.check("primal", v, None, TOLERANCE) {
-            self.pending.push(("primal", batch(x, f)));
+            self.pending.push(("primal", batch(x, move || f)));
         }
     }
 
-    fn engine<X: Copy + 'static, O: Outcome>(
+    fn engine<X: Copy + 'static, O: Outcome, F: FnMut(X) -> O>(
         &mut self,
         engine: &'static str,
         x: X,
         tol: f64,
-        mut f: impl FnMut(X) -> O + 'static,
+        setup: impl Fn() -> F + 'static,
     ) {
-        let out = f(x);
+        let out = setup()(x);
         if self.check(engine, out.value(), Some(out.grad()), tol) {
-            self.pending.push((engine, batch(x, f)));
+            self.pending.push((engine, batch(x, setup)));
         }
     }
 }

@@ -106,26 +106,26 @@ where
         let (v, g) = hand::<K>(X);
         h.reference(v, &g);
         h.primal(X, primal::<K>);
-        h.engine("hand", X, TOLERANCE, hand::<K>);
-        h.engine("static", X, TOLERANCE, |x| {
-            gradient(&Self::expr::<f64>(), x)
+        h.engine("hand", X, TOLERANCE, || hand::<K>);
+        h.engine("static", X, TOLERANCE, || {
+            |x| gradient(&Self::expr::<f64>(), x)
         });
-        let mut t = Tape::new();
-        h.engine("tape", X, TOLERANCE, move |x| {
-            engines::tape(&mut t, &Self::expr::<f64>(), x)
+        h.engine("tape", X, TOLERANCE, || {
+            let mut tape = Tape::new();
+            move |x| engines::tape(&mut tape, &Self::expr::<f64>(), x)
         });
-        h.engine("forward", X, TOLERANCE, |x| {
-            forward_gradient(&Self::expr::<Dual<f64, 2>>(), x)
+        h.engine("forward", X, TOLERANCE, || {
+            |x| forward_gradient(&Self::expr::<Dual<f64, 2>>(), x)
         });
-        h.engine("central_fd", X, FD_TOLERANCE, move |x| {
-            engines::central_fd(primal::<K>, x)
+        h.engine("central_fd", X, FD_TOLERANCE, || {
+            |x| engines::central_fd(primal::<K>, x)
         });
-        h.engine("num_dual", X, TOLERANCE, move |x| {
-            engines::num_dual(in_num_dual::<K>, x)
+        h.engine("num_dual", X, TOLERANCE, || {
+            |x| engines::num_dual(in_num_dual::<K>, x)
         });
-        let tape = reverse::Tape::new();
-        h.engine("reverse", X, TOLERANCE, move |x| {
-            engines::reverse(&tape, in_reverse::<K>, x)
+        h.engine("reverse", X, TOLERANCE, || {
+            let tape = reverse::Tape::new();
+            move |x| engines::reverse(&tape, in_reverse::<K>, x)
         });
     }
 }

@@ -29,23 +29,23 @@ pub trait Harness {
     /// Sets the hand-written value and gradient every engine is checked against.
     fn reference(&mut self, value: f64, grad: &[f64]);
     /// Checks the value of `f` at `x` against the reference, then times `f` as `primal`.
-    fn primal<X: Copy + 'static>(&mut self, x: X, f: impl FnMut(X) -> f64 + 'static);
-    /// Checks `f(x)` against the reference with relative error `tol`, then times `f` as
+    fn primal<X: Copy + 'static>(&mut self, x: X, f: impl Fn(X) -> f64 + Copy + 'static);
+    /// Sets an engine up with `setup` (the expression built, the tape made), checks what
+    /// it returns at `x` against the reference with relative error `tol`, then times it as
     /// `engine`. A mismatch is reported (by name) and the engine is not timed.
     ///
-    /// `f` owns what it uses (its tape, its data), so a harness may keep it and time the
-    /// engines of a workload in interleaved rounds. A static expression is built inside `f`
-    /// (building it costs nothing: its type is the tree), as in user code where it is a
-    /// local or a function's result: its literals and `powi` exponents are then constants
-    /// to the optimiser, as they are in the hand-written gradient. Kept in `f`'s captured
-    /// state instead, they are loads from the heap, and `powi(2)` becomes a call to
-    /// `__powidf2` (rosenbrock: 3.3 instead of 1.5 ns).
-    fn engine<X: Copy + 'static, O: Outcome>(
+    /// The harness calls `setup` where it times, before each batch of calls, as a user sets
+    /// an engine up before a loop: what `setup` builds is then a local the optimiser can
+    /// see through. A static expression's literals, `powi` exponents and run-time indices
+    /// are constants to it, as they are in the hand-written gradient; built elsewhere and
+    /// captured, they would be loads from the heap, and `powi(2)` a call to `__powidf2`
+    /// (rosenbrock: 3.3 instead of 1.5 ns).
+    fn engine<X: Copy + 'static, O: Outcome, F: FnMut(X) -> O>(
         &mut self,
         engine: &'static str,
         x: X,
         tol: f64,
-        f: impl FnMut(X) -> O + 'static,
+        setup: impl Fn() -> F + 'static,
     );
 }
 

@@ -56,24 +56,24 @@ impl Workload for Rosenbrock {
         let (v, g) = hand(X);
         h.reference(v, &g);
         h.primal(X, primal);
-        h.engine("hand", X, TOLERANCE, hand);
-        h.engine("static", X, TOLERANCE, |x| gradient(&expr::<f64>(), x));
-        let mut t = Tape::new();
-        h.engine("tape", X, TOLERANCE, move |x| {
-            engines::tape(&mut t, &expr::<f64>(), x)
+        h.engine("hand", X, TOLERANCE, || hand);
+        h.engine("static", X, TOLERANCE, || |x| gradient(&expr::<f64>(), x));
+        h.engine("tape", X, TOLERANCE, || {
+            let mut tape = Tape::new();
+            move |x| engines::tape(&mut tape, &expr::<f64>(), x)
         });
-        h.engine("forward", X, TOLERANCE, |x| {
-            forward_gradient(&expr::<Dual<f64, 2>>(), x)
+        h.engine("forward", X, TOLERANCE, || {
+            |x| forward_gradient(&expr::<Dual<f64, 2>>(), x)
         });
-        h.engine("central_fd", X, FD_TOLERANCE, move |x| {
-            engines::central_fd(primal, x)
+        h.engine("central_fd", X, FD_TOLERANCE, || {
+            |x| engines::central_fd(primal, x)
         });
-        h.engine("num_dual", X, TOLERANCE, move |x| {
-            engines::num_dual(in_num_dual, x)
+        h.engine("num_dual", X, TOLERANCE, || {
+            |x| engines::num_dual(in_num_dual, x)
         });
-        let tape = reverse::Tape::new();
-        h.engine("reverse", X, TOLERANCE, move |x| {
-            engines::reverse(&tape, in_reverse, x)
+        h.engine("reverse", X, TOLERANCE, || {
+            let tape = reverse::Tape::new();
+            move |x| engines::reverse(&tape, in_reverse, x)
         });
     }
 }

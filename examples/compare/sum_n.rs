@@ -94,22 +94,26 @@ where
         let (v, g) = hand(x);
         h.reference(v, &g);
         h.primal(x, primal);
-        h.engine("hand", x, TOLERANCE, hand);
-        let f = expr::<f64, N>();
-        h.engine("static", x, TOLERANCE, move |x| gradient(&f, x));
-        let mut t = Tape::new();
-        h.engine("tape", x, TOLERANCE, move |x| engines::tape(&mut t, &f, x));
-        let fw = expr::<Dual<f64, N>, N>();
-        h.engine("forward", x, TOLERANCE, move |x| forward_gradient(&fw, x));
-        h.engine("central_fd", x, FD_TOLERANCE, move |x| {
-            engines::central_fd(primal, x)
+        h.engine("hand", x, TOLERANCE, || hand);
+        h.engine("static", x, TOLERANCE, || {
+            |x| gradient(&expr::<f64, N>(), x)
         });
-        h.engine("num_dual", x, TOLERANCE, move |x| {
-            engines::num_dual(in_num_dual, x)
+        h.engine("tape", x, TOLERANCE, || {
+            let mut tape = Tape::new();
+            move |x| engines::tape(&mut tape, &expr::<f64, N>(), x)
         });
-        let tape = reverse::Tape::new();
-        h.engine("reverse", x, TOLERANCE, move |x| {
-            engines::reverse(&tape, in_reverse, x)
+        h.engine("forward", x, TOLERANCE, || {
+            |x| forward_gradient(&expr::<Dual<f64, N>, N>(), x)
+        });
+        h.engine("central_fd", x, FD_TOLERANCE, || {
+            |x| engines::central_fd(primal, x)
+        });
+        h.engine("num_dual", x, TOLERANCE, || {
+            |x| engines::num_dual(in_num_dual, x)
+        });
+        h.engine("reverse", x, TOLERANCE, || {
+            let tape = reverse::Tape::new();
+            move |x| engines::reverse(&tape, in_reverse, x)
         });
     }
 }

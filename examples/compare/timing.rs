@@ -41,13 +41,17 @@ impl Budget {
 /// `n` calls of an engine on its fixed input.
 pub type Batch = Box<dyn FnMut(u64)>;
 
-/// Wraps `f` at `x` as a batch runner: the input reloaded through `black_box` on every call,
-/// the output consumed by `black_box`. The loop is compiled for `f` itself; the only
-/// dynamic call is one per batch.
-pub fn batch<X: Copy + 'static, R>(x: X, mut f: impl FnMut(X) -> R + 'static) -> Batch {
+/// Wraps an engine at `x` as a batch runner: `setup` makes the engine, then the input is
+/// reloaded through `black_box` on every call and the output consumed by `black_box`. The
+/// loop is compiled for the engine itself; the only dynamic call is one per batch.
+pub fn batch<X: Copy + 'static, R, F: FnMut(X) -> R>(
+    x: X,
+    setup: impl Fn() -> F + 'static,
+) -> Batch {
     Box::new(move |n| {
-        // The input on this frame's stack, where a caller's would be, rather than in the
-        // heap-allocated closure.
+        // The engine and the input on this frame's stack, where a caller's would be,
+        // rather than in the heap-allocated closure.
+        let mut f = setup();
         let x = x;
         for _ in 0..n {
             black_box(f(*black_box(&x)));
