@@ -30,16 +30,17 @@ pub trait Harness {
     fn reference(&mut self, value: f64, grad: &[f64]);
     /// Checks the value of `f` at `x` against the reference, then times `f` as `primal`.
     fn primal<X: Copy + 'static>(&mut self, x: X, f: impl Fn(X) -> f64 + Copy + 'static);
-    /// Sets an engine up with `setup` (the expression built, the tape made), checks what
+    /// Sets an engine up with `setup` (its tape made, say), checks what
     /// it returns at `x` against the reference with relative error `tol`, then times it as
     /// `engine`. A mismatch is reported (by name) and the engine is not timed.
     ///
     /// The harness calls `setup` where it times, before each batch of calls, as a user sets
-    /// an engine up before a loop: what `setup` builds is then a local the optimiser can
-    /// see through. A static expression's literals, `powi` exponents and run-time indices
-    /// are constants to it, as they are in the hand-written gradient; built elsewhere and
-    /// captured, they would be loads from the heap, and `powi(2)` a call to `__powidf2`
-    /// (rosenbrock: 3.3 instead of 1.5 ns).
+    /// an engine up before a loop: what it makes (a tape) is then a local of the timing
+    /// loop, not state behind a pointer. Static expressions are built inside the function
+    /// `setup` returns, at each call, as `gradient(&model(), x)` does: their literals,
+    /// `powi` exponents and small index arrays are then constants to the optimiser, as in
+    /// the hand-written gradient. Captured instead, they are loads, and `powi(2)` is a call
+    /// to `__powidf2` (rosenbrock: 3.3 instead of 1.5 ns).
     fn engine<X: Copy + 'static, O: Outcome, F: FnMut(X) -> O>(
         &mut self,
         engine: &'static str,
