@@ -228,7 +228,10 @@ impl<T: Scalar> Tape<T> {
     /// let x = tape.input(3.0);
     /// assert_eq!(tape.gradient_vec(x * x), [6.0]);
     /// ```
-    #[inline]
+    // Always inlined: a handle returned through memory by an out-of-line call was copied
+    // with wider loads than it had been stored with, a store-forwarding stall that added
+    // half again to a small gradient.
+    #[inline(always)]
     pub fn input(&self, v: T) -> Var<'_, T> {
         let mut s = self.inner.borrow_mut();
         let idx = s.push([SLOT; 2], [T::zero(); 2]);
@@ -266,6 +269,7 @@ impl<T: Scalar> Tape<T> {
     /// let [x, y] = tape.input_array([3.0, 4.0]);
     /// assert_eq!(tape.gradient_vec(x / y), [1.0 / 4.0, -3.0 / 16.0]);
     /// ```
+    #[inline(always)]
     pub fn input_array<const N: usize>(&self, values: [T; N]) -> [Var<'_, T>; N] {
         self.inner.borrow_mut().reserve(N);
         values.map(|v| self.input(v))
@@ -280,7 +284,7 @@ impl<T: Scalar> Tape<T> {
     /// assert_eq!(tape.gradient_vec(c * x), [3.0]);
     /// assert_eq!(tape.len(), 2); // the input and the product
     /// ```
-    #[inline]
+    #[inline(always)]
     pub fn constant(&self, v: T) -> Var<'_, T> {
         Var::new(self, SLOT, v)
     }

@@ -170,6 +170,7 @@ impl<T: Scalar> Tape<T> {
     ///
     /// # Panics
     /// If a handle of `args` is of another tape.
+    #[inline]
     #[track_caller]
     pub fn apply<'t, E: Expr<T>, const N: usize>(
         &'t self,
