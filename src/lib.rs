@@ -22,10 +22,22 @@
 //!
 //! ## The parts
 //! - [`rules`]: every elementary function once, with its derivative. All engines use them.
-//! - [`Scalar`]: the number types (`f32`, `f64`).
+//! - [`Scalar`]: the number types (`f32`, `f64`, and the dual numbers of [`dual`]).
 //! - the static engine: leaves ([`Var`], [`Cst`]), nodes ([`Unary`], [`Binary`],
 //!   [`Ternary`]), sharing ([`let_in`]), conditionals ([`select`]), balanced reductions
 //!   ([`sum`], [`product`]), and the entry points [`value`], [`gradient`], [`backprop`].
+//! - [`dual`]: forward mode, [`Dual<T, N>`](Dual), a [`Scalar`] built on the same rules.
+//! - [`derivatives`]: beyond the gradient: [`jvp`], [`hvp`] and [`hessian`]
+//!   (forward-over-reverse), [`jacobian`] and [`vjp`] for tuples and arrays of expressions,
+//!   batches of gradients, and the same on the tape for run-time sizes.
+//! - [`solve`]: Newton's method for `F(x) = 0` of static size, and (feature `argmin`)
+//!   expressions as argmin problems.
+//!
+//! | cargo feature | adds |
+//! | --- | --- |
+//! | `std` (default) | the platform's math functions (otherwise `libm`) |
+//! | `rayon` | `par_gradients`: many gradients in parallel |
+//! | `argmin` | `solve::argmin`: cost, gradient and Hessian for argmin's solvers |
 //!
 //! ## Writing expressions
 //! Operators work between expressions and with `f64`/`f32` literals on either side
