@@ -130,20 +130,11 @@ unary_rule!(
     Cosh, "cosh", |x| x.cosh(), |x| (x.cosh(), x.sinh())
 );
 unary_rule!(
-    /// `tanh x`; derivative `1 − tanh² x` (the value, reused) for `|x| < 1/2`, and
-    /// `4e/(1 + e)²` with `e = e^(−2|x|)` beyond, where `1 − tanh²` would cancel (it keeps
-    /// full relative accuracy in the tails, at the price of one exponential there).
-    Tanh, "tanh", |x| x.tanh(), |x| {
-        let t = x.tanh();
-        let half = c::<T>(0.5);
-        if x.abs() < half || x.is_nan() {
-            (t, T::one() - t * t)
-        } else {
-            let e = (c::<T>(-2.0) * x.abs()).exp();
-            let d = T::one() + e;
-            (t, c::<T>(4.0) * e / (d * d))
-        }
-    }
+    /// `tanh x`; derivative `1 − tanh² x`. For `|x| < 1/2` the value is `tanh` and the
+    /// derivative `1 − tanh²` (no cancellation there); beyond, both come from one
+    /// exponential `e = e^(−2|x|)`: `tanh = ±(1 − e)/(1 + e)`, `1 − tanh² = 4e/(1 + e)²`, which
+    /// keeps full relative accuracy in the tails where `1 − tanh²` would cancel.
+    Tanh, "tanh", |x| tanh(x).0, |x| tanh(x)
 );
 unary_rule!(
     /// `asinh x`; derivative `1/√(x² + 1)`, computed as `1/hypot(x, 1)` so it does not
@@ -189,12 +180,16 @@ impl UnaryRule for Powi {
     const NAME: &'static str = "powi";
     #[inline(always)]
     fn value<T: Scalar>(self, x: T) -> T {
-        x.powi(self.0)
+        if self.0 == 2 { x * x } else { x.powi(self.0) }
     }
     #[inline(always)]
     fn eval<T: Scalar>(self, x: T) -> (T, T) {
         let n = self.0;
-        if n == 0 {
+        if n == 2 {
+            // The common case as plain arithmetic, also when the exponent is data (an
+            // expression kept in a struct) rather than a constant the optimizer can see.
+            (x * x, x + x)
+        } else if n == 0 {
             (T::one(), T::zero())
         } else if n > 0 {
             // x^(n-1) once; the value is one more multiplication.
@@ -261,6 +256,21 @@ pub(crate) fn sign<T: Scalar>(x: T) -> T {
         x
     } else {
         T::zero()
+    }
+}
+
+/// `(tanh x, 1 − tanh² x)`, accurate in the tails: see [`Tanh`].
+#[inline(always)]
+fn tanh<T: Scalar>(x: T) -> (T, T) {
+    let a = x.abs();
+    if a < c::<T>(0.5) {
+        let t = x.tanh();
+        (t, T::one() - t * t)
+    } else {
+        let e = (c::<T>(-2.0) * a).exp();
+        let r = T::one() / (T::one() + e);
+        let t = (T::one() - e) * r;
+        (if x < T::zero() { -t } else { t }, c::<T>(4.0) * e * r * r)
     }
 }
 
