@@ -92,7 +92,7 @@ pub use typenum;
 pub mod prelude {
     pub use crate::expr::free::*;
     pub use crate::expr::{
-        Expr, IntoNode, Node, Var, at, ge, gt, le, let_in, lt, product, select, sum, vars,
+        Expr, IntoNode, Node, Var, at, ge, gt, le, let_in, lt, product, select, sum, sum_over, vars,
     };
     #[cfg(feature = "rayon")]
     pub use crate::par_gradients;

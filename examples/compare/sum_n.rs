@@ -45,10 +45,10 @@ pub fn hand<const N: usize>(x: [f64; N]) -> (f64, [f64; N]) {
 /// The same function for every engine of the crate: one flat reduction node over an array
 /// of terms that share a type, with run-time indices ([`at`]).
 pub fn expr<T: Scalar, const N: usize>() -> impl Expr<T> {
-    sum(core::array::from_fn::<_, N, _>(|i| {
+    sum_over::<N, _, _>(|i| {
         let (a, b) = (at(i), at((i + 1) % N));
         a * b.sin() + a.exp() * b
-    }))
+    })
 }
 
 /// `num_dual`: the first term starts the sum, as in `reverse`.

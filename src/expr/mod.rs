@@ -17,6 +17,7 @@ mod input;
 mod leaf;
 mod node;
 mod ops;
+mod over;
 mod reduce;
 mod select;
 
@@ -26,6 +27,7 @@ pub use input::{At, at};
 pub use leaf::{Cst, Var, VarTuple, vars};
 pub use node::{Binary, Ternary, Unary};
 pub use ops::{IntoNode, Node};
+pub use over::{SumOver, sum_over};
 pub use reduce::{ProductOf, SumOf, Terms, product, sum};
 pub use select::{Cmp, CmpOp, Ge, Gt, Le, Lt, Select, Taken, ge, gt, le, lt, select};
 

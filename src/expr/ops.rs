@@ -309,4 +309,5 @@ node!([R: Copy, A: Copy, B: Copy, C: Copy,] Ternary<R, A, B, C>);
 node!([B: Copy, F: Copy,] super::Let<B, F>);
 node!([K: Copy, A: Copy, B: Copy,] super::Select<K, A, B>);
 node!([E: Copy, const N: usize,] super::SumOf<E, N>);
+node!([F: Copy, const N: usize,] super::SumOver<F, N>);
 node!([E: Copy, const N: usize,] super::ProductOf<E, N>);

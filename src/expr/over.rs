@@ -1,0 +1,71 @@
+//! Reductions whose terms are made from their index: nothing is stored per term.
+
+use super::{Ctx, Expr, Node, Sink};
+use crate::Scalar;
+
+/// `Σ_{i<N} term(i)`: the node made by [`sum_over`].
+///
+/// The expression holds only the closure that makes term `i` (usually zero-sized); each
+/// sweep makes the term where it needs it, so building the expression costs nothing, and
+/// only the terms' caches are kept between the sweeps.
+#[derive(Clone, Copy, Debug)]
+pub struct SumOver<F, const N: usize>(F);
+
+/// `Σ_{i<N} term(i)`, with the terms made from their index (use [`at`](crate::at) for
+/// inputs chosen by the index).
+///
+/// ```
+/// use tapeless::prelude::*;
+/// const N: usize = 4;
+/// // Σ xᵢ·xᵢ₊₁ over a cyclic index.
+/// let f = sum_over::<N, _, _>(|i| at(i) * at((i + 1) % N));
+/// let (v, g) = gradient(&f, [1.0, 2.0, 3.0, 4.0]);
+/// assert_eq!(v, 2.0 + 6.0 + 12.0 + 4.0);
+/// assert_eq!(<[f64; N]>::from(g), [4.0 + 2.0, 1.0 + 3.0, 2.0 + 4.0, 3.0 + 1.0]);
+/// ```
+#[inline(always)]
+pub fn sum_over<const N: usize, F, E>(term: F) -> SumOver<F, N>
+where
+    F: Fn(usize) -> E + Copy,
+    E: Node,
+{
+    SumOver(term)
+}
+
+impl<T, F, E, const N: usize> Expr<T> for SumOver<F, N>
+where
+    T: Scalar,
+    F: Fn(usize) -> E + Copy,
+    E: Expr<T>,
+{
+    type Cache = [E::Cache; N];
+    #[inline(always)]
+    fn value<C: Ctx<T>>(&self, ctx: &C) -> T {
+        (0..N).fold(T::zero(), |s, i| s + (self.0)(i).value(ctx))
+    }
+    #[inline(always)]
+    fn forward<C: Ctx<T>>(&self, ctx: &C) -> (T, Self::Cache) {
+        let mut total = T::zero();
+        let caches = core::array::from_fn(|i| {
+            let (v, c) = (self.0)(i).forward(ctx);
+            total += v;
+            c
+        });
+        (total, caches)
+    }
+    #[inline(always)]
+    fn backward<S: Sink<T>>(&self, cache: &Self::Cache, adj: T, sink: &mut S) {
+        for (i, c) in cache.iter().enumerate() {
+            (self.0)(i).backward(c, adj, sink);
+        }
+    }
+    fn record<'t, R: crate::tape::Recorder<'t, T>>(&self, rec: &R) -> crate::tape::Var<'t, T> {
+        // As `SumOf`: the terms last to first, then the sum from +0 first to last.
+        let zero = rec.tape().constant(T::zero());
+        let mut terms = [zero; N];
+        for (i, h) in terms.iter_mut().enumerate().rev() {
+            *h = (self.0)(i).record(rec);
+        }
+        terms.iter().fold(zero, |s, &h| s + h)
+    }
+}
