@@ -25,7 +25,10 @@
 //! - [`Scalar`]: the number types (`f32`, `f64`, and the dual numbers of [`dual`]).
 //! - the static engine: leaves ([`Var`], [`Cst`]), nodes ([`Unary`], [`Binary`],
 //!   [`Ternary`]), sharing ([`let_in`]), conditionals ([`select`]), balanced reductions
-//!   ([`sum`], [`product`]), and the entry points [`value`], [`gradient`], [`backprop`].
+//!   ([`sum`], [`product`]), reductions over an index ([`sum_over`] with [`at`]), and the
+//!   entry points [`value`], [`gradient`], [`backprop`].
+//! - [`tape`]: the dynamic engine, [`Tape`], for what types cannot express; any static
+//!   expression can be [recorded](Tape::record) onto it.
 //! - [`dual`]: forward mode, [`Dual<T, N>`](Dual), a [`Scalar`] built on the same rules.
 //! - [`derivatives`]: beyond the gradient: [`jvp`], [`hvp`] and [`hessian`]
 //!   (forward-over-reverse), [`jacobian`] and [`vjp`] for tuples and arrays of expressions,
@@ -45,6 +48,36 @@
 //! `x + 1.0`). Every function is a method (`x.sin()`) and a free function (`sin(x)`).
 //! A subexpression used more than once should be shared with [`let_in`], or it is copied
 //! and evaluated once per use.
+//!
+//! ## Static or tape?
+//! Use the static engine when the function is a formula known when the crate is built: it
+//! compiles to straight-line code, allocates nothing, and a gradient costs about what a
+//! hand-written one does. Use the [`Tape`] when types cannot express the function: a number
+//! of inputs known only at run time, loops or branches that depend on values, or an
+//! expression too large or too deep to compile as a type (a left-folded chain of a few
+//! hundred operations already needs a raised `recursion_limit`; balanced [`sum`]s and
+//! [`sum_over`] stay shallow). The tape uses the same rules, keeps its memory across
+//! [`clear`](Tape::clear), and gives the same gradient on a [recorded](Tape::record) static
+//! expression.
+//!
+//! ```
+//! use tapeless::prelude::*;
+//! use tapeless::Tape;
+//!
+//! // Σ (xᵢ₊₁ − xᵢ²)² over as many inputs as the data has.
+//! let xs = vec![0.5, -1.0, 2.0, 0.25];
+//! let mut tape = Tape::<f64>::new();
+//! let mut grad = vec![0.0; xs.len()];
+//! tape.clear(); // in a loop: no allocation after the first evaluation
+//! let x = tape.inputs(&xs);
+//! let mut s = tape.constant(0.0);
+//! for i in 0..x.len() - 1 {
+//!     s += (x.get(i + 1) - x.get(i).square()).square();
+//! }
+//! let v = tape.gradient(s, &mut grad);
+//! assert_eq!(v, 1.5625 + 1.0 + 14.0625); // (−1 − .25)², (2 − 1)², (.25 − 4)²
+//! assert_eq!(grad[3], 2.0 * (0.25 - 4.0)); // only the last term has x₃
+//! ```
 //!
 //! ## Mistakes caught when the crate is built
 //! A variable whose index is not below the length of the input array is rejected with
