@@ -163,62 +163,7 @@ macro_rules! unary_builders {
     };
 }
 
-unary_builders! {
-    /// `1/x`.
-    recip => Recip;
-    /// `x²`.
-    square => Square;
-    /// `√x`.
-    sqrt => Sqrt;
-    /// `∛x`.
-    cbrt => Cbrt;
-    /// `eˣ`.
-    exp => Exp;
-    /// `2ˣ`.
-    exp2 => Exp2;
-    /// `eˣ − 1`, accurate near 0.
-    exp_m1 => ExpM1;
-    /// `ln x`.
-    ln => Ln;
-    /// `log₂ x`.
-    log2 => Log2;
-    /// `log₁₀ x`.
-    log10 => Log10;
-    /// `ln(1 + x)`, accurate near 0.
-    ln_1p => Ln1p;
-    /// `sin x`.
-    sin => Sin;
-    /// `cos x`.
-    cos => Cos;
-    /// `tan x`.
-    tan => Tan;
-    /// `asin x`.
-    asin => Asin;
-    /// `acos x`.
-    acos => Acos;
-    /// `atan x`.
-    atan => Atan;
-    /// `sinh x`.
-    sinh => Sinh;
-    /// `cosh x`.
-    cosh => Cosh;
-    /// `tanh x`.
-    tanh => Tanh;
-    /// `asinh x`.
-    asinh => Asinh;
-    /// `acosh x`.
-    acosh => Acosh;
-    /// `atanh x`.
-    atanh => Atanh;
-    /// `|x|`.
-    abs => Abs;
-    /// The error function.
-    erf => Erf;
-    /// The logistic function `1/(1 + e⁻ˣ)`.
-    sigmoid => Sigmoid;
-    /// `ln(1 + eˣ)`.
-    softplus => Softplus;
-}
+crate::rules::with_unary_rules!(unary_builders);
 
 /// Anything that can stand as an operand: an expression node, or an `f64`/`f32` literal
 /// (which becomes a [`Cst`]). Integer literals are not accepted: write `2.0`, not `2`.

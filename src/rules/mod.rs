@@ -55,3 +55,67 @@ pub trait TernaryRule: Copy + Send + Sync + 'static {
 pub(crate) fn c<T: Scalar>(v: f64) -> T {
     T::from_f64(v)
 }
+
+/// Calls the macro `$m` with the list of unary rules that are methods on expressions and
+/// tape handles alike (`/// doc` `name => Rule;` each), so the list is written once.
+macro_rules! with_unary_rules {
+    ($m:ident) => {
+        $m! {
+        /// `1/x`.
+        recip => Recip;
+        /// `x²`.
+        square => Square;
+        /// `√x`.
+        sqrt => Sqrt;
+        /// `∛x`.
+        cbrt => Cbrt;
+        /// `eˣ`.
+        exp => Exp;
+        /// `2ˣ`.
+        exp2 => Exp2;
+        /// `eˣ − 1`, accurate near 0.
+        exp_m1 => ExpM1;
+        /// `ln x`.
+        ln => Ln;
+        /// `log₂ x`.
+        log2 => Log2;
+        /// `log₁₀ x`.
+        log10 => Log10;
+        /// `ln(1 + x)`, accurate near 0.
+        ln_1p => Ln1p;
+        /// `sin x`.
+        sin => Sin;
+        /// `cos x`.
+        cos => Cos;
+        /// `tan x`.
+        tan => Tan;
+        /// `asin x`.
+        asin => Asin;
+        /// `acos x`.
+        acos => Acos;
+        /// `atan x`.
+        atan => Atan;
+        /// `sinh x`.
+        sinh => Sinh;
+        /// `cosh x`.
+        cosh => Cosh;
+        /// `tanh x`.
+        tanh => Tanh;
+        /// `asinh x`.
+        asinh => Asinh;
+        /// `acosh x`.
+        acosh => Acosh;
+        /// `atanh x`.
+        atanh => Atanh;
+        /// `|x|`.
+        abs => Abs;
+        /// The error function.
+        erf => Erf;
+        /// The logistic function `1/(1 + e⁻ˣ)`.
+        sigmoid => Sigmoid;
+        /// `ln(1 + eˣ)`.
+        softplus => Softplus;
+        }
+    };
+}
+pub(crate) use with_unary_rules;
