@@ -55,17 +55,14 @@ where
     }
     #[inline(always)]
     fn backward<S: Sink<T>>(&self, cache: &Self::Cache, adj: T, sink: &mut S) {
-        for (i, c) in cache.iter().enumerate() {
+        // Last to first, as the tape's sweep visits the terms `record` interleaves.
+        for (i, c) in cache.iter().enumerate().rev() {
             (self.0)(i).backward(c, adj, sink);
         }
     }
     fn record<'t, R: crate::tape::Recorder<'t, T>>(&self, rec: &R) -> crate::tape::Var<'t, T> {
-        // As `SumOf`: the terms last to first, then the sum from +0 first to last.
+        // As `SumOf`: each term, then its addition.
         let zero = rec.tape().constant(T::zero());
-        let mut terms = [zero; N];
-        for (i, h) in terms.iter_mut().enumerate().rev() {
-            *h = (self.0)(i).record(rec);
-        }
-        terms.iter().fold(zero, |s, &h| s + h)
+        (0..N).fold(zero, |s, i| s + (self.0)(i).record(rec))
     }
 }

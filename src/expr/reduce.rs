@@ -33,20 +33,20 @@ impl<T: Scalar, E: Expr<T>, const N: usize> Expr<T> for SumOf<E, N> {
     }
     #[inline(always)]
     fn backward<S: Sink<T>>(&self, cache: &Self::Cache, adj: T, sink: &mut S) {
-        for (e, c) in self.0.iter().zip(cache) {
+        // Last to first, as the tape's sweep visits the terms `record` interleaves.
+        for (e, c) in self.0.iter().zip(cache).rev() {
             e.backward(c, adj, sink);
         }
     }
     #[inline(always)]
     fn record<'t, R: crate::tape::Recorder<'t, T>>(&self, rec: &R) -> crate::tape::Var<'t, T> {
-        // The terms last to first, so the reverse sweep visits them first to last as
-        // `backward` does; then the sum from +0 as `forward` forms it.
+        // Each term, then its addition: the sweep then meets the chain of additions
+        // interleaved with independent work on the terms (a contiguous chain of additions
+        // is one long latency chain through the adjoints), and visits the terms last to
+        // first, as `backward` does. The sum is formed from +0, first to last, as `forward`
+        // forms it.
         let zero = rec.tape().constant(T::zero());
-        let mut terms = [zero; N];
-        for (h, e) in terms.iter_mut().zip(&self.0).rev() {
-            *h = e.record(rec);
-        }
-        terms.iter().fold(zero, |s, &h| s + h)
+        self.0.iter().fold(zero, |s, e| s + e.record(rec))
     }
 }
 
