@@ -55,8 +55,8 @@ where
     }
     #[inline(always)]
     fn backward<S: Sink<T>>(&self, cache: &Self::Cache, adj: T, sink: &mut S) {
-        // Last to first, as the tape's sweep visits the terms `record` interleaves.
-        for (i, c) in cache.iter().enumerate().rev() {
+        // First to last, as `SumOf` (see there).
+        for (i, c) in cache.iter().enumerate() {
             (self.0)(i).backward(c, adj, sink);
         }
     }

@@ -33,8 +33,10 @@ impl<T: Scalar, E: Expr<T>, const N: usize> Expr<T> for SumOf<E, N> {
     }
     #[inline(always)]
     fn backward<S: Sink<T>>(&self, cache: &Self::Cache, adj: T, sink: &mut S) {
-        // Last to first, as the tape's sweep visits the terms `record` interleaves.
-        for (e, c) in self.0.iter().zip(cache).rev() {
+        // First to last: forward in memory, the fastest order here. (The tape's sweep
+        // visits the terms last to first, so the two engines may round an input's sum of
+        // contributions differently.)
+        for (e, c) in self.0.iter().zip(cache) {
             e.backward(c, adj, sink);
         }
     }
@@ -42,9 +44,8 @@ impl<T: Scalar, E: Expr<T>, const N: usize> Expr<T> for SumOf<E, N> {
     fn record<'t, R: crate::tape::Recorder<'t, T>>(&self, rec: &R) -> crate::tape::Var<'t, T> {
         // Each term, then its addition: the sweep then meets the chain of additions
         // interleaved with independent work on the terms (a contiguous chain of additions
-        // is one long latency chain through the adjoints), and visits the terms last to
-        // first, as `backward` does. The sum is formed from +0, first to last, as `forward`
-        // forms it.
+        // is one long latency chain through the adjoints). The sum is formed from +0, first
+        // to last, as `forward` forms it.
         let zero = rec.tape().constant(T::zero());
         self.0.iter().fold(zero, |s, e| s + e.record(rec))
     }
