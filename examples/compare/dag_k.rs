@@ -6,7 +6,7 @@ use num_dual::{DualNum, DualSVec64};
 use tapeless::prelude::*;
 
 use crate::engines;
-use crate::harness::{FD_TOLERANCE, Harness, TOLERANCE, Workload};
+use crate::harness::{Harness, Workload};
 
 pub const X: [f64; 2] = [0.7, 1.3];
 
@@ -103,29 +103,30 @@ where
     }
 
     fn run<H: Harness>(h: &mut H) {
-        let (v, g) = hand::<K>(X);
-        h.reference(v, &g);
-        h.primal(X, primal::<K>);
-        h.engine("hand", X, TOLERANCE, || hand::<K>);
-        h.engine("static", X, TOLERANCE, || {
-            |x| gradient(&Self::expr::<f64>(), x)
-        });
-        h.engine("tape", X, TOLERANCE, || {
-            let mut tape = Tape::new();
-            move |x| engines::tape(&mut tape, &Self::expr::<f64>(), x)
-        });
-        h.engine("forward", X, TOLERANCE, || {
-            |x| forward_gradient(&Self::expr::<Dual<f64, 2>>(), x)
-        });
-        h.engine("central_fd", X, FD_TOLERANCE, || {
-            |x| engines::central_fd(primal::<K>, x)
-        });
-        h.engine("num_dual", X, TOLERANCE, || {
-            |x| engines::num_dual(in_num_dual::<K>, x)
-        });
-        h.engine("reverse", X, TOLERANCE, || {
-            let tape = reverse::Tape::new();
-            move |x| engines::reverse(&tape, in_reverse::<K>, x)
-        });
+        engines::run_all::<Self, H, 2>(h);
+    }
+}
+
+impl<const K: usize> engines::Model<2> for Dag<K>
+where
+    Dag<K>: Depth,
+{
+    fn point() -> [f64; 2] {
+        X
+    }
+    fn primal(x: [f64; 2]) -> f64 {
+        primal::<K>(x)
+    }
+    fn hand(x: [f64; 2]) -> (f64, [f64; 2]) {
+        hand::<K>(x)
+    }
+    fn expr<T: Scalar>() -> impl Expr<T> {
+        <Self as Depth>::expr()
+    }
+    fn in_num_dual(x: &[DualSVec64<2>; 2]) -> DualSVec64<2> {
+        in_num_dual::<K>(x)
+    }
+    fn in_reverse<'t>(x: &[reverse::Var<'t>; 2]) -> reverse::Var<'t> {
+        in_reverse::<K>(x)
     }
 }

@@ -103,3 +103,57 @@ pub mod erf {
         x * d + (v - x.val() * d)
     }
 }
+
+/// A workload's function in every form the engines need: plain `f64` code, its
+/// hand-written gradient, the static expression (generic in the scalar, so the tape records
+/// it and forward mode evaluates it on duals), and the same function in each peer's API.
+pub trait Model<const N: usize>: 'static {
+    /// The point at which every engine is checked and timed.
+    fn point() -> [f64; N];
+    /// The value alone, by hand.
+    fn primal(x: [f64; N]) -> f64;
+    /// The value and the gradient, by hand.
+    fn hand(x: [f64; N]) -> (f64, [f64; N]);
+    /// The static expression.
+    fn expr<T: tapeless::Scalar>() -> impl Expr<T>;
+    /// The function on `num_dual`'s dual vectors.
+    fn in_num_dual(x: &[DualSVec64<N>; N]) -> DualSVec64<N>;
+    /// The function on `reverse`'s tape handles.
+    fn in_reverse<'t>(x: &[reverse::Var<'t>; N]) -> reverse::Var<'t>;
+}
+
+/// Sets the hand-written reference, then checks and times every engine on `M`.
+pub fn run_all<M, H, const N: usize>(h: &mut H)
+where
+    M: Model<N>,
+    H: crate::harness::Harness,
+    [f64; N]: tapeless::Point<f64>,
+    tapeless::typenum::Const<N>: generic_array::IntoArrayLength,
+{
+    use crate::harness::{FD_TOLERANCE, TOLERANCE};
+    use tapeless::{Dual, forward_gradient, gradient};
+
+    let x = M::point();
+    let (v, g) = M::hand(x);
+    h.reference(v, &g);
+    h.primal(x, M::primal);
+    h.engine("hand", x, TOLERANCE, || M::hand);
+    h.engine("static", x, TOLERANCE, || {
+        |x| gradient(&M::expr::<f64>(), x)
+    });
+    h.engine("tape", x, TOLERANCE, || {
+        let mut tape = Tape::new();
+        move |x| self::tape(&mut tape, &M::expr::<f64>(), x)
+    });
+    h.engine("forward", x, TOLERANCE, || {
+        |x| forward_gradient(&M::expr::<Dual<f64, N>>(), x)
+    });
+    h.engine("central_fd", x, FD_TOLERANCE, || {
+        |x| central_fd(M::primal, x)
+    });
+    h.engine("num_dual", x, TOLERANCE, || |x| num_dual(M::in_num_dual, x));
+    h.engine("reverse", x, TOLERANCE, || {
+        let tape = reverse::Tape::new();
+        move |x| reverse(&tape, M::in_reverse, x)
+    });
+}

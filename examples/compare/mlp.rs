@@ -7,7 +7,7 @@ use tapeless::prelude::*;
 use tapeless::typenum::U16;
 
 use crate::engines;
-use crate::harness::{FD_TOLERANCE, Harness, TOLERANCE, Workload};
+use crate::harness::{Harness, Workload};
 
 /// The sample's input.
 const D: [f64; 2] = [0.5, -1.2];
@@ -21,75 +21,77 @@ pub const X: [f64; 17] = [
     -0.1, // b
 ];
 
-pub fn primal(p: [f64; 17]) -> f64 {
-    let mut y = p[16];
-    for j in 0..4 {
-        y += p[12 + j] * (p[2 * j] * D[0] + p[2 * j + 1] * D[1] + p[8 + j]).tanh();
-    }
-    let e = y - TARGET;
-    e * e
-}
-
-/// Back-propagation by hand: `∂/∂vⱼ = 2e·hⱼ`, `∂/∂b = 2e`, and through `tanh' = 1 − h²` to
-/// the first layer.
-pub fn hand(p: [f64; 17]) -> (f64, [f64; 17]) {
-    let mut hidden = [0.0; 4];
-    let mut y = p[16];
-    for j in 0..4 {
-        hidden[j] = (p[2 * j] * D[0] + p[2 * j + 1] * D[1] + p[8 + j]).tanh();
-        y += p[12 + j] * hidden[j];
-    }
-    let e = y - TARGET;
-    let dy = 2.0 * e;
-    let mut g = [0.0; 17];
-    for j in 0..4 {
-        let da = dy * p[12 + j] * (1.0 - hidden[j] * hidden[j]);
-        g[2 * j] = da * D[0];
-        g[2 * j + 1] = da * D[1];
-        g[8 + j] = da;
-        g[12 + j] = dy * hidden[j];
-    }
-    g[16] = dy;
-    (e * e, g)
-}
-
-/// The same function for every engine of the crate, one typed variable per weight; the
-/// error `y − t` is let-bound and squared.
-pub fn expr<T: Scalar>() -> impl Expr<T> {
-    let (w00, w01, w10, w11, w20, w21, w30, w31, c0, c1, c2, c3, v0, v1, v2, v3) = vars();
-    let b = Var::<U16>::new();
-    let y = sum((
-        v0 * (w00 * D[0] + w01 * D[1] + c0).tanh(),
-        v1 * (w10 * D[0] + w11 * D[1] + c1).tanh(),
-        v2 * (w20 * D[0] + w21 * D[1] + c2).tanh(),
-        v3 * (w30 * D[0] + w31 * D[1] + c3).tanh(),
-        b,
-    ));
-    let_in(y - TARGET, |e| e * e)
-}
-
-/// `num_dual`.
-pub fn in_num_dual(p: &[DualSVec64<17>; 17]) -> DualSVec64<17> {
-    let mut y = p[16];
-    for j in 0..4 {
-        y += p[12 + j] * (p[2 * j] * D[0] + p[2 * j + 1] * D[1] + p[8 + j]).tanh();
-    }
-    let e = y - TARGET;
-    e * e
-}
-
-/// `reverse`.
-pub fn in_reverse<'t>(p: &[reverse::Var<'t>; 17]) -> reverse::Var<'t> {
-    let mut y = p[16];
-    for j in 0..4 {
-        y = y + p[12 + j] * (p[2 * j] * D[0] + p[2 * j + 1] * D[1] + p[8 + j]).tanh();
-    }
-    let e = y - TARGET;
-    e * e
-}
-
 /// The workload.
 pub struct Mlp;
+
+impl engines::Model<17> for Mlp {
+    fn point() -> [f64; 17] {
+        X
+    }
+
+    fn primal(p: [f64; 17]) -> f64 {
+        let mut y = p[16];
+        for j in 0..4 {
+            y += p[12 + j] * (p[2 * j] * D[0] + p[2 * j + 1] * D[1] + p[8 + j]).tanh();
+        }
+        let e = y - TARGET;
+        e * e
+    }
+    /// Back-propagation by hand: `∂/∂vⱼ = 2e·hⱼ`, `∂/∂b = 2e`, and through `tanh' = 1 − h²` to
+    /// the first layer.
+    fn hand(p: [f64; 17]) -> (f64, [f64; 17]) {
+        let mut hidden = [0.0; 4];
+        let mut y = p[16];
+        for j in 0..4 {
+            hidden[j] = (p[2 * j] * D[0] + p[2 * j + 1] * D[1] + p[8 + j]).tanh();
+            y += p[12 + j] * hidden[j];
+        }
+        let e = y - TARGET;
+        let dy = 2.0 * e;
+        let mut g = [0.0; 17];
+        for j in 0..4 {
+            let da = dy * p[12 + j] * (1.0 - hidden[j] * hidden[j]);
+            g[2 * j] = da * D[0];
+            g[2 * j + 1] = da * D[1];
+            g[8 + j] = da;
+            g[12 + j] = dy * hidden[j];
+        }
+        g[16] = dy;
+        (e * e, g)
+    }
+    /// The same function for every engine of the crate, one typed variable per weight; the
+    /// error `y − t` is let-bound and squared.
+    fn expr<T: Scalar>() -> impl Expr<T> {
+        let (w00, w01, w10, w11, w20, w21, w30, w31, c0, c1, c2, c3, v0, v1, v2, v3) = vars();
+        let b = Var::<U16>::new();
+        let y = sum((
+            v0 * (w00 * D[0] + w01 * D[1] + c0).tanh(),
+            v1 * (w10 * D[0] + w11 * D[1] + c1).tanh(),
+            v2 * (w20 * D[0] + w21 * D[1] + c2).tanh(),
+            v3 * (w30 * D[0] + w31 * D[1] + c3).tanh(),
+            b,
+        ));
+        let_in(y - TARGET, |e| e * e)
+    }
+    /// `num_dual`.
+    fn in_num_dual(p: &[DualSVec64<17>; 17]) -> DualSVec64<17> {
+        let mut y = p[16];
+        for j in 0..4 {
+            y += p[12 + j] * (p[2 * j] * D[0] + p[2 * j + 1] * D[1] + p[8 + j]).tanh();
+        }
+        let e = y - TARGET;
+        e * e
+    }
+    /// `reverse`.
+    fn in_reverse<'t>(p: &[reverse::Var<'t>; 17]) -> reverse::Var<'t> {
+        let mut y = p[16];
+        for j in 0..4 {
+            y = y + p[12 + j] * (p[2 * j] * D[0] + p[2 * j + 1] * D[1] + p[8 + j]).tanh();
+        }
+        let e = y - TARGET;
+        e * e
+    }
+}
 
 impl Workload for Mlp {
     fn name() -> String {
@@ -97,27 +99,6 @@ impl Workload for Mlp {
     }
 
     fn run<H: Harness>(h: &mut H) {
-        let (v, g) = hand(X);
-        h.reference(v, &g);
-        h.primal(X, primal);
-        h.engine("hand", X, TOLERANCE, || hand);
-        h.engine("static", X, TOLERANCE, || |x| gradient(&expr::<f64>(), x));
-        h.engine("tape", X, TOLERANCE, || {
-            let mut tape = Tape::new();
-            move |x| engines::tape(&mut tape, &expr::<f64>(), x)
-        });
-        h.engine("forward", X, TOLERANCE, || {
-            |x| forward_gradient(&expr::<Dual<f64, 17>>(), x)
-        });
-        h.engine("central_fd", X, FD_TOLERANCE, || {
-            |x| engines::central_fd(primal, x)
-        });
-        h.engine("num_dual", X, TOLERANCE, || {
-            |x| engines::num_dual(in_num_dual, x)
-        });
-        h.engine("reverse", X, TOLERANCE, || {
-            let tape = reverse::Tape::new();
-            move |x| engines::reverse(&tape, in_reverse, x)
-        });
+        engines::run_all::<Self, H, 17>(h);
     }
 }

@@ -5,7 +5,7 @@ use num_dual::{DualNum, DualSVec64};
 use tapeless::prelude::*;
 
 use crate::engines;
-use crate::harness::{FD_TOLERANCE, Harness, TOLERANCE, Workload};
+use crate::harness::{Harness, Workload};
 
 /// Inputs spread over [−0.5, 0.5).
 pub fn point<const N: usize>() -> [f64; N] {
@@ -90,30 +90,27 @@ where
     }
 
     fn run<H: Harness>(h: &mut H) {
-        let x = point::<N>();
-        let (v, g) = hand(x);
-        h.reference(v, &g);
-        h.primal(x, primal);
-        h.engine("hand", x, TOLERANCE, || hand);
-        h.engine("static", x, TOLERANCE, || {
-            |x| gradient(&expr::<f64, N>(), x)
-        });
-        h.engine("tape", x, TOLERANCE, || {
-            let mut tape = Tape::new();
-            move |x| engines::tape(&mut tape, &expr::<f64, N>(), x)
-        });
-        h.engine("forward", x, TOLERANCE, || {
-            |x| forward_gradient(&expr::<Dual<f64, N>, N>(), x)
-        });
-        h.engine("central_fd", x, FD_TOLERANCE, || {
-            |x| engines::central_fd(primal, x)
-        });
-        h.engine("num_dual", x, TOLERANCE, || {
-            |x| engines::num_dual(in_num_dual, x)
-        });
-        h.engine("reverse", x, TOLERANCE, || {
-            let tape = reverse::Tape::new();
-            move |x| engines::reverse(&tape, in_reverse, x)
-        });
+        engines::run_all::<Self, H, N>(h);
+    }
+}
+
+impl<const N: usize> engines::Model<N> for Sum<N> {
+    fn point() -> [f64; N] {
+        point::<N>()
+    }
+    fn primal(x: [f64; N]) -> f64 {
+        primal::<N>(x)
+    }
+    fn hand(x: [f64; N]) -> (f64, [f64; N]) {
+        hand::<N>(x)
+    }
+    fn expr<T: Scalar>() -> impl Expr<T> {
+        expr::<T, N>()
+    }
+    fn in_num_dual(x: &[DualSVec64<N>; N]) -> DualSVec64<N> {
+        in_num_dual::<N>(x)
+    }
+    fn in_reverse<'t>(x: &[reverse::Var<'t>; N]) -> reverse::Var<'t> {
+        in_reverse::<N>(x)
     }
 }
