@@ -1,66 +1,20 @@
 //! `value`, `gradient` and `backprop` of the static engine make no heap allocation,
 //! counted by a global allocator that wraps the system one.
 //!
-//! The count is per thread (a const-initialised thread-local, which itself never
-//! allocates), so the test harness allocating on other threads cannot disturb it.
-//! `unsafe` appears only because `GlobalAlloc` is an unsafe trait.
+//! The count is per thread, so the test harness allocating on other threads cannot
+//! disturb it (see `common/counting.rs`).
 
 #[macro_use]
 mod common;
+#[path = "common/counting.rs"]
+mod counting;
 
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::cell::Cell;
 use std::hint::black_box;
 
 use common::*;
+use counting::allocations;
 use tapeless::prelude::*;
 use tapeless::{GenericArray, Point};
-
-/// The system allocator, counting the allocations of each thread.
-struct Counting;
-
-thread_local! {
-    static ALLOCATIONS: Cell<u64> = const { Cell::new(0) };
-}
-
-fn count_one() {
-    // `try_with`: the thread-local may be gone while the thread shuts down.
-    let _ = ALLOCATIONS.try_with(|n| n.set(n.get() + 1));
-}
-
-// SAFETY: every method forwards its arguments unchanged to `System`, which upholds the
-// `GlobalAlloc` contract; counting touches only a thread-local `Cell`.
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        count_one();
-        // SAFETY: the caller's contract is passed on unchanged.
-        unsafe { System.alloc(layout) }
-    }
-    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
-        count_one();
-        // SAFETY: as above.
-        unsafe { System.alloc_zeroed(layout) }
-    }
-    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        count_one();
-        // SAFETY: as above.
-        unsafe { System.realloc(ptr, layout, new_size) }
-    }
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        // SAFETY: as above.
-        unsafe { System.dealloc(ptr, layout) }
-    }
-}
-
-#[global_allocator]
-static ALLOCATOR: Counting = Counting;
-
-/// The number of allocations this thread makes while running `f`, and its result.
-fn allocations<R>(f: impl FnOnce() -> R) -> (u64, R) {
-    let before = ALLOCATIONS.with(Cell::get);
-    let r = black_box(f());
-    (ALLOCATIONS.with(Cell::get) - before, r)
-}
 
 /// `value`, `gradient` and `backprop` of `f` at `x` allocate nothing; returns the gradient
 /// so the caller can check that real work was done.

@@ -3,77 +3,19 @@
 //! nothing; and a recorded binary operation costs at most 32 bytes in `f64`, the adjoint
 //! of the reverse sweep included.
 //!
-//! The counters are per thread (const-initialised thread-locals, which never allocate), so
-//! the harness allocating on other threads cannot disturb them. `unsafe` appears only
-//! because `GlobalAlloc` is an unsafe trait.
+//! The counters are per thread, so the harness allocating on other threads cannot disturb
+//! them (see `common/counting.rs`).
 
 #[macro_use]
 mod common;
+#[path = "common/counting.rs"]
+mod counting;
 
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::cell::Cell;
 use std::hint::black_box;
 
 use common::*;
+use counting::{allocations, peak_bytes};
 use tapeless::prelude::*;
-
-/// The system allocator, counting each thread's allocations and its live and peak bytes.
-struct Counting;
-
-thread_local! {
-    static ALLOCATIONS: Cell<u64> = const { Cell::new(0) };
-    static LIVE: Cell<usize> = const { Cell::new(0) };
-    static PEAK: Cell<usize> = const { Cell::new(0) };
-}
-
-/// Records one allocation of `grown` more bytes and `shrunk` fewer.
-fn note(new_allocation: bool, grown: usize, shrunk: usize) {
-    // `try_with`: the thread-locals may be gone while the thread shuts down.
-    if new_allocation {
-        let _ = ALLOCATIONS.try_with(|n| n.set(n.get() + 1));
-    }
-    let _ = LIVE.try_with(|live| {
-        // Saturating: memory allocated by another thread may be freed on this one.
-        let now = (live.get() + grown).saturating_sub(shrunk);
-        live.set(now);
-        let _ = PEAK.try_with(|peak| peak.set(peak.get().max(now)));
-    });
-}
-
-// SAFETY: every method forwards its arguments unchanged to `System`, which upholds the
-// `GlobalAlloc` contract; counting touches only thread-local `Cell`s.
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        note(true, layout.size(), 0);
-        // SAFETY: the caller's contract is passed on unchanged.
-        unsafe { System.alloc(layout) }
-    }
-    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
-        note(true, layout.size(), 0);
-        // SAFETY: as above.
-        unsafe { System.alloc_zeroed(layout) }
-    }
-    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        note(true, new_size, layout.size());
-        // SAFETY: as above.
-        unsafe { System.realloc(ptr, layout, new_size) }
-    }
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        note(false, 0, layout.size());
-        // SAFETY: as above.
-        unsafe { System.dealloc(ptr, layout) }
-    }
-}
-
-#[global_allocator]
-static ALLOCATOR: Counting = Counting;
-
-/// The number of allocations this thread makes while running `f`, and its result.
-fn allocations<R>(f: impl FnOnce() -> R) -> (u64, R) {
-    let before = ALLOCATIONS.with(Cell::get);
-    let r = black_box(f());
-    (ALLOCATIONS.with(Cell::get) - before, r)
-}
 
 /// Σ (1 − xᵢ)² + 100 (xᵢ₊₁ − xᵢ²)² on `tape`, from scratch: a run-time number of inputs.
 fn rosenbrock_n(tape: &mut Tape<f64>, xs: &[f64], grad: &mut [f64]) -> f64 {
@@ -169,9 +111,7 @@ fn data_dependent_loop_and_vjp_allocate_nothing_again() {
 #[test]
 fn a_binary_operation_costs_at_most_32_bytes() {
     const NODES: usize = 1 << 16;
-    let before = LIVE.with(Cell::get);
-    PEAK.with(|p| p.set(before));
-    let (value, slope) = {
+    let (peak, (value, slope)) = peak_bytes(|| {
         let tape = Tape::<f64>::with_capacity(NODES);
         // One input and NODES − 1 products of two recorded values: y = x^NODES.
         let x = tape.input(1.0 + 1e-6);
@@ -181,8 +121,7 @@ fn a_binary_operation_costs_at_most_32_bytes() {
         }
         assert_eq!(tape.len(), NODES);
         (y.value(), tape.gradient_vec(y)[0])
-    };
-    let peak = PEAK.with(Cell::get) - before;
+    });
     let per_node = peak as f64 / NODES as f64;
     // Everything the tape reserved, the gradient vector and the list of inputs included.
     assert!(
