@@ -30,7 +30,7 @@ mod sum_n;
 #[path = "../examples/compare/workloads.rs"]
 mod workloads;
 
-use harness::{Harness, Outcome, Suite, TOLERANCE, Workload, mismatch};
+use harness::{Harness, Outcome, Suite, TOLERANCE, Workload, verify};
 
 /// One workload's group: checks each engine, then hands it to criterion.
 struct Group<'c> {
@@ -41,11 +41,7 @@ struct Group<'c> {
 
 impl Group<'_> {
     fn check(&self, engine: &str, value: f64, grad: Option<&[f64]>, tol: f64) {
-        let (v0, g0) = self
-            .reference
-            .as_ref()
-            .unwrap_or_else(|| panic!("{}: no reference set before {engine}", self.name));
-        if let Some(what) = mismatch((*v0, g0), value, grad.unwrap_or(g0), tol) {
+        if let Err(what) = verify(self.reference.as_ref(), value, grad, tol) {
             panic!("gradient mismatch: {}/{engine}: {what}", self.name);
         }
     }

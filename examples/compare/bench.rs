@@ -1,7 +1,7 @@
 //! The `compare` harness: verify each engine against the hand-written gradient, keep it, and
 //! time the engines of a workload together when the workload is done.
 
-use crate::harness::{Harness, Outcome, TOLERANCE, mismatch};
+use crate::harness::{Harness, Outcome, TOLERANCE, verify};
 use crate::timing::{Batch, Budget, batch, ns_per_call};
 
 /// One measurement.
@@ -56,15 +56,9 @@ impl Bench {
 
     /// Records a failure unless `value`/`grad` match the reference.
     fn check(&mut self, engine: &str, value: f64, grad: Option<&[f64]>, tol: f64) -> bool {
-        let Some((v0, g0)) = &self.reference else {
-            self.failures
-                .push(format!("{}/{engine}: no reference set", self.workload));
-            return false;
-        };
-        // The primal has no gradient: compare its value only.
-        match mismatch((*v0, g0), value, grad.unwrap_or(g0), tol) {
-            None => true,
-            Some(what) => {
+        match verify(self.reference.as_ref(), value, grad, tol) {
+            Ok(()) => true,
+            Err(what) => {
                 self.failures
                     .push(format!("{}/{engine}: {what}", self.workload));
                 false

@@ -75,6 +75,21 @@ pub fn mismatch(reference: (f64, &[f64]), value: f64, grad: &[f64], tol: f64) ->
     }
 }
 
+/// Checks `value` and `grad` against `reference` (the primal has no gradient: `None`
+/// compares the value only); `Err` says what differs, or that no reference was set.
+pub fn verify(
+    reference: Option<&(f64, Vec<f64>)>,
+    value: f64,
+    grad: Option<&[f64]>,
+    tol: f64,
+) -> Result<(), String> {
+    let (v0, g0) = reference.ok_or("no reference set")?;
+    match mismatch((*v0, g0), value, grad.unwrap_or(g0), tol) {
+        None => Ok(()),
+        Some(what) => Err(what),
+    }
+}
+
 /// A workload: a function, its hand-written gradient, and the engines to run on it.
 pub trait Workload {
     /// Its name in tables and bench groups.
