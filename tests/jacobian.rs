@@ -4,19 +4,12 @@
 //! Tolerances: finite differences (step 1e-6·max(1, |xₖ|)), `|J − J_fd| ≤ 1e-7·max(1, |J_fd|)`
 //! per entry; closed forms and algebraic identities, relative 1e-13.
 
+mod common;
+use common::assert_within;
+
 use tapeless::prelude::*;
 use tapeless::tape::{Inputs, Var as TapeVar};
 use tapeless::{GenericArray, Outputs, tape_jacobian};
-
-#[track_caller]
-fn assert_close(a: f64, b: f64, tol: f64, what: &str) {
-    let scale = b.abs().max(1.0);
-    assert!(
-        (a - b).abs() <= tol * scale,
-        "{what}: got {a}, expected {b} (diff {:e}, tol {tol:e})",
-        (a - b).abs()
-    );
-}
 
 /// The Jacobian of `values` by central differences.
 fn fd_jacobian<const M: usize, const N: usize>(
@@ -57,7 +50,7 @@ fn tuple_jacobian_matches_finite_differences() {
         let j: [[f64; 3]; 3] = into_arrays(j);
         for m in 0..3 {
             for k in 0..3 {
-                assert_close(j[m][k], fd[m][k], 1e-7, &format!("J[{m}][{k}] at {x:?}"));
+                assert_within(j[m][k], fd[m][k], 1e-7, &format!("J[{m}][{k}] at {x:?}"));
             }
         }
     }
@@ -69,13 +62,13 @@ fn polar_jacobian_matches_closed_form() {
     let polar = (r * t.cos(), r * t.sin());
     for (rv, tv) in [(2.0_f64, 0.3_f64), (0.5, -2.0), (3.0, 4.0)] {
         let (xy, j) = jacobian(&polar, [rv, tv]);
-        assert_close(xy[0], rv * tv.cos(), 1e-13, "x");
-        assert_close(xy[1], rv * tv.sin(), 1e-13, "y");
+        assert_within(xy[0], rv * tv.cos(), 1e-13, "x");
+        assert_within(xy[1], rv * tv.sin(), 1e-13, "y");
         let exact = [[tv.cos(), -rv * tv.sin()], [tv.sin(), rv * tv.cos()]];
         let j: [[f64; 2]; 2] = into_arrays(j);
         for m in 0..2 {
             for k in 0..2 {
-                assert_close(j[m][k], exact[m][k], 1e-13, "polar J");
+                assert_within(j[m][k], exact[m][k], 1e-13, "polar J");
             }
         }
     }
@@ -103,16 +96,16 @@ fn array_jacobian_matches_closed_form_and_finite_differences() {
         } else {
             1.0 - x[i]
         };
-        assert_close(values[m], want, 1e-13, "residual");
+        assert_within(values[m], want, 1e-13, "residual");
         for k in 0..N {
-            assert_close(j[m][k], fd[m][k], 1e-7, &format!("J[{m}][{k}]"));
+            assert_within(j[m][k], fd[m][k], 1e-7, &format!("J[{m}][{k}]"));
         }
         // Closed form of the non-zero entries.
         if m % 2 == 0 {
-            assert_close(j[m][i], -20.0 * x[i], 1e-13, "∂r/∂x₂ᵢ");
-            assert_close(j[m][i + 1], 10.0, 1e-13, "∂r/∂x₂ᵢ₊₁");
+            assert_within(j[m][i], -20.0 * x[i], 1e-13, "∂r/∂x₂ᵢ");
+            assert_within(j[m][i + 1], 10.0, 1e-13, "∂r/∂x₂ᵢ₊₁");
         } else {
-            assert_close(j[m][i], -1.0, 1e-13, "∂r/∂x₂ᵢ");
+            assert_within(j[m][i], -1.0, 1e-13, "∂r/∂x₂ᵢ");
         }
     }
 }
@@ -127,13 +120,13 @@ fn vjp_is_seed_times_jacobian() {
         assert_eq!(values, system::<f64>().values(&x));
         for k in 0..3 {
             let want: f64 = (0..3).map(|m| s[m] * fd[m][k]).sum();
-            assert_close(g[k], want, 1e-7, "sᵀJ vs finite differences");
+            assert_within(g[k], want, 1e-7, "sᵀJ vs finite differences");
         }
         // And against the AD Jacobian, to rounding.
         let (_, j) = jacobian(&system(), x);
         for k in 0..3 {
             let want: f64 = (0..3).map(|m| s[m] * j[m][k]).sum();
-            assert_close(g[k], want, 1e-13, "sᵀJ vs jacobian");
+            assert_within(g[k], want, 1e-13, "sᵀJ vs jacobian");
         }
     }
     // Seeds as a GenericArray, points as a GenericArray.
@@ -187,19 +180,19 @@ fn tape_jacobian_matches_finite_differences_and_closed_form() {
         let (fd, _) = tape_jacobian(&down, residuals);
         for m in 0..values.len() {
             let want = (fu[m] - fd[m]) / (2.0 * h);
-            assert_close(j[m][k], want, 1e-7, &format!("tape J[{m}][{k}]"));
+            assert_within(j[m][k], want, 1e-7, &format!("tape J[{m}][{k}]"));
         }
     }
     for i in 0..n - 1 {
-        assert_close(
+        assert_within(
             values[2 * i],
             10.0 * (x[i + 1] - x[i] * x[i]),
             1e-13,
             "residual",
         );
-        assert_close(j[2 * i][i], -20.0 * x[i], 1e-13, "∂r/∂xᵢ");
-        assert_close(j[2 * i][i + 1], 10.0, 1e-13, "∂r/∂xᵢ₊₁");
-        assert_close(j[2 * i + 1][i], -1.0, 1e-13, "∂(1 − xᵢ)/∂xᵢ");
+        assert_within(j[2 * i][i], -20.0 * x[i], 1e-13, "∂r/∂xᵢ");
+        assert_within(j[2 * i][i + 1], 10.0, 1e-13, "∂r/∂xᵢ₊₁");
+        assert_within(j[2 * i + 1][i], -1.0, 1e-13, "∂(1 − xᵢ)/∂xᵢ");
     }
 }
 
@@ -221,9 +214,9 @@ fn tape_jacobian_matches_the_static_jacobian() {
     let (values, j) = tape_jacobian(&x, recorded);
     let (values_s, j_s) = jacobian(&system(), x);
     for m in 0..3 {
-        assert_close(values[m], values_s[m], 1e-15, "values");
+        assert_within(values[m], values_s[m], 1e-15, "values");
         for k in 0..3 {
-            assert_close(j[m][k], j_s[m][k], 1e-13, "tape vs static J");
+            assert_within(j[m][k], j_s[m][k], 1e-13, "tape vs static J");
         }
     }
 }

@@ -5,6 +5,9 @@
 //! Tolerances: closed forms, relative 1e-12; finite differences of the gradient (step
 //! 1e-5·max(1, |xₖ|)), `|H − H_fd| ≤ 1e-6·(1 + max|H_fd|)`.
 
+mod common;
+use common::mixed;
+
 use core::f64::consts::{FRAC_1_SQRT_2, PI};
 
 use tapeless::prelude::*;
@@ -225,17 +228,6 @@ fn second_derivatives_of_every_rule_match_finite_differences() {
         "div": |x| x.sin() / (x * x + 1.0), at [0.7, -2.0];
     }
 
-    fn mixed<T: Scalar>() -> impl Expr<T> {
-        let (a, b, c, d) = vars();
-        let_in(a * b + c.sin(), move |p| {
-            sum((
-                p * p.exp() / (1.0 + d * d),
-                select(lt(a, b), (a - b).powi(2), a.hypot(c)),
-                product((a.tanh(), b.atan(), c.cosh(), (d * 0.5).erf())),
-                atan2(b, c) + (a * a + 1.0).ln() * d.sqrt(),
-            ))
-        })
-    }
     for x in [[0.3, 0.7, -1.2, 2.0], [1.1, -0.4, 0.5, 0.3]] {
         let (_, _, h) = hessian(&mixed(), x);
         let h = into_arrays(h);

@@ -273,3 +273,27 @@ pub fn acosh_ref(x: f64) -> f64 {
 pub fn atanh_ref(x: f64) -> f64 {
     0.5 * (x.ln_1p() - (-x).ln_1p())
 }
+
+/// `|a − b| ≤ tol·max(1, |b|)`, with a message naming the quantity.
+#[track_caller]
+pub fn assert_within(a: f64, b: f64, tol: f64, what: &str) {
+    let scale = b.abs().max(1.0);
+    assert!(
+        (a - b).abs() <= tol * scale,
+        "{what}: got {a}, expected {b} (diff {:e}, tol {tol:e})",
+        (a - b).abs()
+    );
+}
+
+/// A function using lets, selects, reductions and many rules.
+pub fn mixed<T: Scalar>() -> impl Expr<T> {
+    let (a, b, c, d) = vars();
+    let_in(a * b + c.sin(), move |p| {
+        sum((
+            p * p.exp() / (1.0 + d * d),
+            select(lt(a, b), (a - b).powi(2), a.hypot(c)),
+            product((a.tanh(), b.atan(), c.cosh(), (d * 0.5).erf())),
+            atan2(b, c) + (a * a + 1.0).ln() * d.sqrt(),
+        ))
+    })
+}
