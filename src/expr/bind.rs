@@ -45,8 +45,8 @@ impl<T: Scalar> Expr<T> for Ph {
         sink.add_bound(self.slot, adj);
     }
     #[inline(always)]
-    fn record<'t, R: crate::tape::Recorder<'t, T>>(&self, rec: &R) -> crate::tape::Var<'t, T> {
-        rec.bound_var(self.slot)
+    fn record<R: crate::tape::Recorder<T>>(&self, rec: &mut R) -> crate::tape::Recorded<T> {
+        rec.bound_node(self.slot)
     }
 }
 
@@ -83,10 +83,10 @@ where
         self.bound.backward(cb, bound_adj, sink);
     }
     #[inline(always)]
-    fn record<'t, R: crate::tape::Recorder<'t, T>>(&self, rec: &R) -> crate::tape::Var<'t, T> {
+    fn record<R: crate::tape::Recorder<T>>(&self, rec: &mut R) -> crate::tape::Recorded<T> {
         let value = self.bound.record(rec);
         let body = (self.body)(Ph { slot: R::DEPTH });
-        body.record(&crate::tape::BoundVar::new(rec, value))
+        body.record(&mut crate::tape::BoundRecorder::new(rec, value))
     }
 }
 

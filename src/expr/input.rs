@@ -56,8 +56,8 @@ impl<T: Scalar> Expr<T> for At {
         sink.add_input(self.0, adj);
     }
     #[inline(always)]
-    fn record<'t, R: crate::tape::Recorder<'t, T>>(&self, rec: &R) -> crate::tape::Var<'t, T> {
+    fn record<R: crate::tape::Recorder<T>>(&self, rec: &mut R) -> crate::tape::Recorded<T> {
         check(self.0, R::INPUTS);
-        rec.input_var(self.0)
+        rec.input_node(self.0)
     }
 }

@@ -76,8 +76,8 @@ impl<T: Scalar, I: Unsigned> Expr<T> for Var<I> {
         sink.add_input(checked_index!(I, S::INPUTS), adj);
     }
     #[inline(always)]
-    fn record<'t, R: crate::tape::Recorder<'t, T>>(&self, rec: &R) -> crate::tape::Var<'t, T> {
-        rec.input_var(checked_index!(I, R::INPUTS))
+    fn record<R: crate::tape::Recorder<T>>(&self, rec: &mut R) -> crate::tape::Recorded<T> {
+        rec.input_node(checked_index!(I, R::INPUTS))
     }
 }
 
@@ -99,8 +99,8 @@ impl<T: Scalar> Expr<T> for Cst {
     #[inline(always)]
     fn backward<S: Sink<T>>(&self, _: &(), _: T, _: &mut S) {}
     #[inline(always)]
-    fn record<'t, R: crate::tape::Recorder<'t, T>>(&self, rec: &R) -> crate::tape::Var<'t, T> {
-        rec.tape().constant(T::from_f64(self.0))
+    fn record<R: crate::tape::Recorder<T>>(&self, rec: &mut R) -> crate::tape::Recorded<T> {
+        rec.constant(T::from_f64(self.0))
     }
 }
 

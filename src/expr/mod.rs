@@ -61,5 +61,5 @@ pub trait Expr<T: Scalar>: Node {
     /// Records the expression onto a tape, one tape node per operation, computed by the
     /// same rules: a let-bound value is recorded once and shared, a `select` records only
     /// the branch taken. The building block of [`Tape::record`](crate::Tape::record).
-    fn record<'t, R: crate::tape::Recorder<'t, T>>(&self, rec: &R) -> crate::tape::Var<'t, T>;
+    fn record<R: crate::tape::Recorder<T>>(&self, rec: &mut R) -> crate::tape::Recorded<T>;
 }

@@ -37,8 +37,9 @@ impl<T: Scalar, R: UnaryRule, E: Expr<T>> Expr<T> for Unary<R, E> {
         self.arg.backward(&cache.1, adj * cache.0, sink);
     }
     #[inline(always)]
-    fn record<'t, Q: crate::tape::Recorder<'t, T>>(&self, rec: &Q) -> crate::tape::Var<'t, T> {
-        self.arg.record(rec).unary(self.rule)
+    fn record<Q: crate::tape::Recorder<T>>(&self, rec: &mut Q) -> crate::tape::Recorded<T> {
+        let a = self.arg.record(rec);
+        rec.unary(self.rule, a)
     }
 }
 
@@ -79,11 +80,12 @@ impl<T: Scalar, R: BinaryRule, A: Expr<T>, B: Expr<T>> Expr<T> for Binary<R, A, 
         self.b.backward(&cache.3, adj * cache.1, sink);
     }
     #[inline(always)]
-    fn record<'t, Q: crate::tape::Recorder<'t, T>>(&self, rec: &Q) -> crate::tape::Var<'t, T> {
+    fn record<Q: crate::tape::Recorder<T>>(&self, rec: &mut Q) -> crate::tape::Recorded<T> {
         // `b` first: the reverse sweep then visits `a`'s nodes before `b`'s, in the order
         // of `backward`, so both engines add the contributions to an input alike.
         let b = self.b.record(rec);
-        self.a.record(rec).binary(self.rule, b)
+        let a = self.a.record(rec);
+        rec.binary(self.rule, a, b)
     }
 }
 
@@ -127,10 +129,11 @@ impl<T: Scalar, R: TernaryRule, A: Expr<T>, B: Expr<T>, E: Expr<T>> Expr<T>
         self.c.backward(&cache.3, adj * cache.0[2], sink);
     }
     #[inline(always)]
-    fn record<'t, Q: crate::tape::Recorder<'t, T>>(&self, rec: &Q) -> crate::tape::Var<'t, T> {
+    fn record<Q: crate::tape::Recorder<T>>(&self, rec: &mut Q) -> crate::tape::Recorded<T> {
         // Last operand first, as for `Binary`.
         let c = self.c.record(rec);
         let b = self.b.record(rec);
-        self.a.record(rec).ternary(self.rule, b, c)
+        let a = self.a.record(rec);
+        rec.ternary(self.rule, a, b, c)
     }
 }

@@ -60,9 +60,12 @@ where
             (self.0)(i).backward(c, adj, sink);
         }
     }
-    fn record<'t, R: crate::tape::Recorder<'t, T>>(&self, rec: &R) -> crate::tape::Var<'t, T> {
+    fn record<R: crate::tape::Recorder<T>>(&self, rec: &mut R) -> crate::tape::Recorded<T> {
         // As `SumOf`: each term, then its addition.
-        let zero = rec.tape().constant(T::zero());
-        (0..N).fold(zero, |s, i| s + (self.0)(i).record(rec))
+        let zero = rec.constant(T::zero());
+        (0..N).fold(zero, |s, i| {
+            let e = (self.0)(i).record(rec);
+            rec.binary(crate::rules::Add, s, e)
+        })
     }
 }

@@ -41,13 +41,16 @@ impl<T: Scalar, E: Expr<T>, const N: usize> Expr<T> for SumOf<E, N> {
         }
     }
     #[inline(always)]
-    fn record<'t, R: crate::tape::Recorder<'t, T>>(&self, rec: &R) -> crate::tape::Var<'t, T> {
+    fn record<R: crate::tape::Recorder<T>>(&self, rec: &mut R) -> crate::tape::Recorded<T> {
         // Each term, then its addition: the sweep then meets the chain of additions
         // interleaved with independent work on the terms (a contiguous chain of additions
         // is one long latency chain through the adjoints). The sum is formed from +0, first
         // to last, as `forward` forms it.
-        let zero = rec.tape().constant(T::zero());
-        self.0.iter().fold(zero, |s, e| s + e.record(rec))
+        let zero = rec.constant(T::zero());
+        self.0.iter().fold(zero, |s, e| {
+            let e = e.record(rec);
+            rec.binary(crate::rules::Add, s, e)
+        })
     }
 }
 
@@ -84,11 +87,14 @@ impl<T: Scalar, E: Expr<T>, const N: usize> Expr<T> for ProductOf<E, N> {
         }
     }
     #[inline(always)]
-    fn record<'t, R: crate::tape::Recorder<'t, T>>(&self, rec: &R) -> crate::tape::Var<'t, T> {
+    fn record<R: crate::tape::Recorder<T>>(&self, rec: &mut R) -> crate::tape::Recorded<T> {
         // A chain from 1: its reverse sweep forms the same prefix and suffix products as
         // `backward`, and visits the terms last to first as it does.
-        let one = rec.tape().constant(T::one());
-        self.0.iter().fold(one, |p, e| p * e.record(rec))
+        let one = rec.constant(T::one());
+        self.0.iter().fold(one, |p, e| {
+            let e = e.record(rec);
+            rec.binary(crate::rules::Mul, p, e)
+        })
     }
 }
 

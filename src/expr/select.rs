@@ -120,7 +120,7 @@ where
         }
     }
     #[inline(always)]
-    fn record<'t, Q: crate::tape::Recorder<'t, T>>(&self, rec: &Q) -> crate::tape::Var<'t, T> {
+    fn record<Q: crate::tape::Recorder<T>>(&self, rec: &mut Q) -> crate::tape::Recorded<T> {
         if self.cond.test(rec) {
             self.then.record(rec)
         } else {

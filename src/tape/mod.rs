@@ -67,16 +67,18 @@
 mod inputs;
 mod ops;
 mod record;
+mod store;
 mod sweep;
 mod var;
 
 pub use inputs::{Inputs, InputsIter};
 pub use record::Recorder;
+pub use store::Recorded;
 pub use var::{Operand, Var};
 
-pub(crate) use record::BoundVar;
+pub(crate) use record::BoundRecorder;
+use store::Store;
 
-use alloc::vec::Vec;
 use core::cell::RefCell;
 
 use crate::Scalar;
@@ -104,26 +106,8 @@ use crate::Scalar;
 /// }
 /// ```
 pub struct Tape<T> {
-    inner: RefCell<Inner<T>>,
+    store: RefCell<Store<T>>,
 }
-
-/// The arrays of a tape. Node `k ≥ 1` is at position `k − 1` of `args` and `partials`;
-/// node 0 is the slot where constants live and where unused operands point.
-struct Inner<T> {
-    /// The operand nodes of each node.
-    args: Vec<[u32; 2]>,
-    /// `∂node/∂operand` for each operand, computed when the node was recorded.
-    partials: Vec<[T; 2]>,
-    /// The node of each input, in the order the inputs were made.
-    inputs: Vec<u32>,
-    /// The adjoints of the last reverse sweep, indexed by node.
-    adjoints: Vec<T>,
-    /// Which nodes the output depends on (only for the exact sweep, see `sweep.rs`).
-    live: Vec<bool>,
-}
-
-/// The node slot of constants and unused operands; its adjoint is never read.
-const SLOT: u32 = 0;
 
 impl<T: Scalar> Tape<T> {
     /// Bytes per recorded node, the adjoint of the reverse sweep included: two `u32`
@@ -139,13 +123,7 @@ impl<T: Scalar> Tape<T> {
     /// ```
     pub const fn new() -> Self {
         Tape {
-            inner: RefCell::new(Inner {
-                args: Vec::new(),
-                partials: Vec::new(),
-                inputs: Vec::new(),
-                adjoints: Vec::new(),
-                live: Vec::new(),
-            }),
+            store: RefCell::new(Store::new()),
         }
     }
 
@@ -159,9 +137,8 @@ impl<T: Scalar> Tape<T> {
     pub fn with_capacity(nodes: usize) -> Self {
         let tape = Self::new();
         {
-            let mut s = tape.inner.borrow_mut();
-            s.args.reserve_exact(nodes);
-            s.partials.reserve_exact(nodes);
+            let mut s = tape.store.borrow_mut();
+            s.nodes.reserve_exact(nodes);
             s.adjoints.reserve_exact(nodes + 1);
         }
         tape
@@ -180,10 +157,7 @@ impl<T: Scalar> Tape<T> {
     /// assert!(tape.is_empty() && tape.capacity() == cap);
     /// ```
     pub fn clear(&mut self) {
-        let s = self.inner.get_mut();
-        s.args.clear();
-        s.partials.clear();
-        s.inputs.clear();
+        self.store.get_mut().clear();
     }
 
     /// The number of nodes recorded (inputs and operations; `mul_add` counts two,
@@ -196,7 +170,7 @@ impl<T: Scalar> Tape<T> {
     /// assert_eq!(tape.len(), 3);
     /// ```
     pub fn len(&self) -> usize {
-        self.inner.borrow().args.len()
+        self.store.borrow().nodes.len()
     }
 
     /// `true` if nothing is recorded.
@@ -206,8 +180,7 @@ impl<T: Scalar> Tape<T> {
 
     /// How many nodes fit before the arrays grow.
     pub fn capacity(&self) -> usize {
-        let s = self.inner.borrow();
-        s.args.capacity().min(s.partials.capacity())
+        self.store.borrow().nodes.capacity()
     }
 
     /// The number of inputs made so far: the length of a gradient.
@@ -218,7 +191,7 @@ impl<T: Scalar> Tape<T> {
     /// assert_eq!(tape.num_inputs(), 3);
     /// ```
     pub fn num_inputs(&self) -> usize {
-        self.inner.borrow().inputs.len()
+        self.store.borrow().inputs.len()
     }
 
     /// A new input with value `v`; its derivative is the next component of a gradient.
@@ -233,10 +206,7 @@ impl<T: Scalar> Tape<T> {
     // half again to a small gradient.
     #[inline(always)]
     pub fn input(&self, v: T) -> Var<'_, T> {
-        let mut s = self.inner.borrow_mut();
-        let idx = s.push([SLOT; 2], [T::zero(); 2]);
-        s.inputs.push(idx);
-        Var::new(self, idx, v)
+        Var::from_recorded(self, self.store.borrow_mut().input(v))
     }
 
     /// One new input per value, as a view the handles are taken from: `x.get(i)`.
@@ -251,13 +221,15 @@ impl<T: Scalar> Tape<T> {
     /// assert_eq!(tape.gradient_vec(y), [6.0, 3.0, 2.0]);
     /// ```
     pub fn inputs<'t>(&'t self, values: &'t [T]) -> Inputs<'t, T> {
-        let mut s = self.inner.borrow_mut();
+        let mut s = self.store.borrow_mut();
         s.reserve(values.len());
         s.inputs.reserve(values.len());
-        let first = s.next_node();
-        for _ in values {
-            let idx = s.push([SLOT; 2], [T::zero(); 2]);
-            s.inputs.push(idx);
+        let Some((&v0, rest)) = values.split_first() else {
+            return Inputs::new(self, 1, values);
+        };
+        let first = s.input(v0).node;
+        for &v in rest {
+            s.input(v);
         }
         Inputs::new(self, first, values)
     }
@@ -271,8 +243,9 @@ impl<T: Scalar> Tape<T> {
     /// ```
     #[inline(always)]
     pub fn input_array<const N: usize>(&self, values: [T; N]) -> [Var<'_, T>; N] {
-        self.inner.borrow_mut().reserve(N);
-        values.map(|v| self.input(v))
+        let mut s = self.store.borrow_mut();
+        s.reserve(N);
+        values.map(|v| Var::from_recorded(self, s.input(v)))
     }
 
     /// A constant: a handle with no derivative, which records nothing.
@@ -286,60 +259,8 @@ impl<T: Scalar> Tape<T> {
     /// ```
     #[inline(always)]
     pub fn constant(&self, v: T) -> Var<'_, T> {
-        Var::new(self, SLOT, v)
+        Var::from_recorded(self, Recorded::constant(v))
     }
-
-    /// Records an operation from its operands and partials and returns its index.
-    #[inline(always)]
-    pub(crate) fn push_op(&self, args: [u32; 2], partials: [T; 2]) -> u32 {
-        self.inner.borrow_mut().push_op(args, partials)
-    }
-}
-
-impl<T: Scalar> Inner<T> {
-    /// The index the next node will get.
-    #[inline(always)]
-    fn next_node(&self) -> u32 {
-        match u32::try_from(self.args.len() + 1) {
-            Ok(i) => i,
-            Err(_) => full(),
-        }
-    }
-
-    #[inline(always)]
-    fn push(&mut self, args: [u32; 2], partials: [T; 2]) -> u32 {
-        let idx = self.next_node();
-        self.args.push(args);
-        self.partials.push(partials);
-        idx
-    }
-
-    /// Records an operation: an operand that is a constant (the slot) is pointed at the
-    /// new node itself, whose adjoint is no longer read when the sweep adds to it. Were it
-    /// left on the slot, every constant operand would add to one memory cell and chain the
-    /// iterations of the reverse loop through it.
-    #[inline(always)]
-    fn push_op(&mut self, [a, b]: [u32; 2], partials: [T; 2]) -> u32 {
-        let idx = self.next_node();
-        let a = if a == SLOT { idx } else { a };
-        let b = if b == SLOT { idx } else { b };
-        self.args.push([a, b]);
-        self.partials.push(partials);
-        idx
-    }
-
-    /// Room for `n` more nodes.
-    fn reserve(&mut self, n: usize) {
-        self.args.reserve(n);
-        self.partials.reserve(n);
-    }
-}
-
-/// More nodes than a `u32` can index.
-#[cold]
-#[inline(never)]
-fn full() -> ! {
-    panic!("tapeless: the tape is full (node indices are 32-bit: at most 2³² − 1 nodes)")
 }
 
 impl<T: Scalar> Default for Tape<T> {
@@ -350,12 +271,12 @@ impl<T: Scalar> Default for Tape<T> {
 
 impl<T: Scalar> core::fmt::Debug for Tape<T> {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        match self.inner.try_borrow() {
+        match self.store.try_borrow() {
             Ok(s) => f
                 .debug_struct("Tape")
-                .field("nodes", &s.args.len())
+                .field("nodes", &s.nodes.len())
                 .field("inputs", &s.inputs.len())
-                .field("capacity", &s.args.capacity())
+                .field("capacity", &s.nodes.capacity())
                 .finish(),
             Err(_) => f.write_str("Tape { <recording> }"),
         }

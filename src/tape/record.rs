@@ -1,81 +1,126 @@
 //! Recording a static expression onto a tape.
 
+use super::store::{Recorded, Store};
 use super::var::same_tape;
 use super::{Tape, Var};
+use crate::rules::{BinaryRule, TernaryRule, UnaryRule};
 use crate::{Ctx, Expr, Scalar};
 
-mod sealed {
-    pub trait Sealed {}
+pub(crate) mod sealed {
+    /// What only the crate's recorders have: the tape's arrays, borrowed for the whole
+    /// recording of an expression.
+    pub trait Sealed<T> {
+        /// The arrays nodes are appended to.
+        fn store(&mut self) -> &mut super::Store<T>;
+    }
 }
 
-/// What [`Expr::record`] reads while it records: the handles of the inputs and of the
-/// enclosing let-bound values, and their values (as a [`Ctx`], for the conditions of
-/// [`select`](crate::select), which are evaluated, not recorded).
+/// What [`Expr::record`] records through: the inputs and the enclosing let-bound values
+/// as [`Recorded`] values, their values (as a [`Ctx`], for the conditions of
+/// [`select`](crate::select), which are evaluated, not recorded), and the operations that
+/// append nodes.
 ///
-/// Sealed: the crate makes them ([`Tape::record`], [`Tape::apply`]).
-pub trait Recorder<'t, T: Scalar>: Ctx<T> + sealed::Sealed {
-    /// The tape recorded onto.
-    fn tape(&self) -> &'t Tape<T>;
-    /// The handle of input `i` (`i < INPUTS`).
-    fn input_var(&self, i: usize) -> Var<'t, T>;
-    /// The handle of the value bound by the enclosing let at nesting depth `slot`.
-    fn bound_var(&self, slot: usize) -> Var<'t, T>;
+/// A recorder holds the tape's arrays for the whole expression, so recording an operation
+/// is one append, with no borrow check of its own. Sealed: the crate makes them
+/// ([`Tape::record`], [`Tape::apply`]).
+pub trait Recorder<T: Scalar>: Ctx<T> + sealed::Sealed<T> {
+    /// Input `i` (`i < INPUTS`).
+    fn input_node(&self, i: usize) -> Recorded<T>;
+
+    /// The value bound by the enclosing let at nesting depth `slot`.
+    fn bound_node(&self, slot: usize) -> Recorded<T>;
+
+    /// A constant: it records nothing.
+    #[inline(always)]
+    fn constant(&self, value: T) -> Recorded<T> {
+        Recorded::constant(value)
+    }
+
+    /// Records `rule(a)`: one node.
+    #[inline(always)]
+    fn unary<R: UnaryRule>(&mut self, rule: R, a: Recorded<T>) -> Recorded<T> {
+        self.store().unary(rule, a)
+    }
+
+    /// Records `rule(a, b)`: one node.
+    #[inline(always)]
+    fn binary<R: BinaryRule>(&mut self, rule: R, a: Recorded<T>, b: Recorded<T>) -> Recorded<T> {
+        self.store().binary(rule, a, b)
+    }
+
+    /// Records `rule(a, b, c)`: two nodes.
+    #[inline(always)]
+    fn ternary<R: TernaryRule>(
+        &mut self,
+        rule: R,
+        a: Recorded<T>,
+        b: Recorded<T>,
+        c: Recorded<T>,
+    ) -> Recorded<T> {
+        self.store().ternary(rule, a, b, c)
+    }
 }
 
 /// The message for a placeholder outside its let: the public API cannot make one.
 const ESCAPED: &str = "tapeless: a let placeholder was recorded outside the let that made it";
 
-/// The outermost recorder: the handles given as the inputs.
-struct Args<'a, 't, T, const N: usize> {
-    tape: &'t Tape<T>,
-    vars: &'a [Var<'t, T>; N],
+/// The outermost recorder: the tape's arrays and the inputs.
+struct Args<'a, T, const N: usize> {
+    store: &'a mut Store<T>,
+    inputs: [Recorded<T>; N],
 }
 
-impl<T, const N: usize> sealed::Sealed for Args<'_, '_, T, N> {}
+impl<T, const N: usize> sealed::Sealed<T> for Args<'_, T, N> {
+    #[inline(always)]
+    fn store(&mut self) -> &mut Store<T> {
+        self.store
+    }
+}
 
-impl<T: Scalar, const N: usize> Ctx<T> for Args<'_, '_, T, N> {
+impl<T: Scalar, const N: usize> Ctx<T> for Args<'_, T, N> {
     const INPUTS: usize = N;
     const DEPTH: usize = 0;
     #[inline(always)]
     fn input(&self, i: usize) -> T {
-        self.vars[i].val
+        self.inputs[i].value
     }
     fn bound(&self, _slot: usize) -> T {
         panic!("{ESCAPED}")
     }
 }
 
-impl<'t, T: Scalar, const N: usize> Recorder<'t, T> for Args<'_, 't, T, N> {
+impl<T: Scalar, const N: usize> Recorder<T> for Args<'_, T, N> {
     #[inline(always)]
-    fn tape(&self) -> &'t Tape<T> {
-        self.tape
+    fn input_node(&self, i: usize) -> Recorded<T> {
+        self.inputs[i]
     }
-    #[inline(always)]
-    fn input_var(&self, i: usize) -> Var<'t, T> {
-        self.vars[i]
-    }
-    fn bound_var(&self, _slot: usize) -> Var<'t, T> {
+    fn bound_node(&self, _slot: usize) -> Recorded<T> {
         panic!("{ESCAPED}")
     }
 }
 
-/// The recorder inside a let body: the outer recorder plus the handle of the bound value,
-/// which every use of the placeholder shares.
-pub(crate) struct BoundVar<'a, 't, R, T> {
-    outer: &'a R,
-    value: Var<'t, T>,
+/// The recorder inside a let body: the outer recorder plus the bound value, which every
+/// use of the placeholder shares.
+pub(crate) struct BoundRecorder<'a, R, T> {
+    outer: &'a mut R,
+    value: Recorded<T>,
 }
 
-impl<'a, 't, R, T> BoundVar<'a, 't, R, T> {
+impl<'a, R, T> BoundRecorder<'a, R, T> {
     #[inline(always)]
-    pub(crate) fn new(outer: &'a R, value: Var<'t, T>) -> Self {
-        BoundVar { outer, value }
+    pub(crate) fn new(outer: &'a mut R, value: Recorded<T>) -> Self {
+        BoundRecorder { outer, value }
     }
 }
 
-impl<R, T> sealed::Sealed for BoundVar<'_, '_, R, T> {}
+impl<R: sealed::Sealed<T>, T> sealed::Sealed<T> for BoundRecorder<'_, R, T> {
+    #[inline(always)]
+    fn store(&mut self) -> &mut Store<T> {
+        self.outer.store()
+    }
+}
 
-impl<'t, R: Recorder<'t, T>, T: Scalar> Ctx<T> for BoundVar<'_, 't, R, T> {
+impl<R: Recorder<T>, T: Scalar> Ctx<T> for BoundRecorder<'_, R, T> {
     const INPUTS: usize = R::INPUTS;
     const DEPTH: usize = R::DEPTH + 1;
     #[inline(always)]
@@ -85,28 +130,24 @@ impl<'t, R: Recorder<'t, T>, T: Scalar> Ctx<T> for BoundVar<'_, 't, R, T> {
     #[inline(always)]
     fn bound(&self, slot: usize) -> T {
         if slot == R::DEPTH {
-            self.value.val
+            self.value.value
         } else {
             self.outer.bound(slot)
         }
     }
 }
 
-impl<'t, R: Recorder<'t, T>, T: Scalar> Recorder<'t, T> for BoundVar<'_, 't, R, T> {
+impl<R: Recorder<T>, T: Scalar> Recorder<T> for BoundRecorder<'_, R, T> {
     #[inline(always)]
-    fn tape(&self) -> &'t Tape<T> {
-        self.outer.tape()
+    fn input_node(&self, i: usize) -> Recorded<T> {
+        self.outer.input_node(i)
     }
     #[inline(always)]
-    fn input_var(&self, i: usize) -> Var<'t, T> {
-        self.outer.input_var(i)
-    }
-    #[inline(always)]
-    fn bound_var(&self, slot: usize) -> Var<'t, T> {
+    fn bound_node(&self, slot: usize) -> Recorded<T> {
         if slot == R::DEPTH {
             self.value
         } else {
-            self.outer.bound_var(slot)
+            self.outer.bound_node(slot)
         }
     }
 }
@@ -144,9 +185,18 @@ impl<T: Scalar> Tape<T> {
         f: &E,
         x: [T; N],
     ) -> ([Var<'_, T>; N], Var<'_, T>) {
-        let vars = self.input_array(x);
-        let y = self.apply(f, &vars);
-        (vars, y)
+        // One borrow of the arrays for the inputs and the whole expression.
+        let mut store = self.store.borrow_mut();
+        store.reserve(N);
+        let inputs = x.map(|v| store.input(v));
+        let y = f.record(&mut Args {
+            store: &mut store,
+            inputs,
+        });
+        (
+            inputs.map(|r| Var::from_recorded(self, r)),
+            Var::from_recorded(self, y),
+        )
     }
 
     /// Records the static expression `f` applied to handles already on this tape: input
@@ -177,12 +227,14 @@ impl<T: Scalar> Tape<T> {
         f: &E,
         args: &[Var<'t, T>; N],
     ) -> Var<'t, T> {
-        for a in args {
+        let inputs = args.map(|a| {
             same_tape(self, a.tape);
-        }
-        f.record(&Args {
-            tape: self,
-            vars: args,
-        })
+            a.recorded()
+        });
+        let y = f.record(&mut Args {
+            store: &mut self.store.borrow_mut(),
+            inputs,
+        });
+        Var::from_recorded(self, y)
     }
 }

@@ -2,8 +2,9 @@
 
 use alloc::vec::Vec;
 
+use super::store::{Node, Store};
 use super::var::same_tape;
-use super::{Inner, Tape, Var};
+use super::{Tape, Var};
 use crate::Scalar;
 
 impl<T: Scalar> Tape<T> {
@@ -29,10 +30,10 @@ impl<T: Scalar> Tape<T> {
     #[track_caller]
     pub fn gradient(&self, y: Var<'_, T>, grad: &mut [T]) -> T {
         same_tape(self, y.tape);
-        let mut s = self.inner.borrow_mut();
+        let mut s = self.store.borrow_mut();
         check_len(grad.len(), s.inputs.len());
         let top = s.reverse(core::iter::once((y.idx, T::one())));
-        let Inner {
+        let Store {
             inputs, adjoints, ..
         } = &*s;
         for (g, &i) in grad.iter_mut().zip(inputs) {
@@ -108,10 +109,10 @@ impl<T: Scalar> Tape<T> {
         for y in ys {
             same_tape(self, y.tape);
         }
-        let mut s = self.inner.borrow_mut();
+        let mut s = self.store.borrow_mut();
         check_len(grad.len(), s.inputs.len());
         let top = s.reverse(ys.iter().zip(seeds).map(|(y, &w)| (y.idx, w)));
-        let Inner {
+        let Store {
             inputs, adjoints, ..
         } = &*s;
         for (g, &i) in grad.iter_mut().zip(inputs) {
@@ -130,7 +131,7 @@ fn check_len(buffer: usize, inputs: usize) {
     );
 }
 
-impl<T: Scalar> Inner<T> {
+impl<T: Scalar> Store<T> {
     /// Seeds the adjoints of the outputs and sweeps back from the highest; returns it.
     ///
     /// The fast sweep visits every node below the output. A node the output does not
@@ -165,17 +166,20 @@ impl<T: Scalar> Inner<T> {
         }
     }
 
-    /// `āᵢ += ȳ·∂y/∂aᵢ` for every node `y` from `top` down to 1.
+    /// `āᵢ += ȳ·∂y/∂aᵢ` for every node `y` from `top` down to the first that is not one of
+    /// the leading inputs (which have no operands).
     #[inline]
     fn sweep_all(&mut self, top: u32) {
         let n = top as usize;
-        let args = &self.args[..n];
-        let partials = &self.partials[..n];
+        let lead = (self.lead as usize).min(n);
+        let nodes = &self.nodes[lead..n];
         let adj = &mut self.adjoints[..=n];
-        for k in (0..n).rev() {
-            let a = adj[k + 1];
-            let [i, j] = args[k];
-            let [p, q] = partials[k];
+        for (pos, node) in nodes.iter().enumerate().rev() {
+            let a = adj[lead + pos + 1];
+            let Node {
+                args: [i, j],
+                partials: [p, q],
+            } = *node;
             adj[i as usize] += a * p;
             adj[j as usize] += a * q;
         }
@@ -190,17 +194,19 @@ impl<T: Scalar> Inner<T> {
         for (i, _) in seeds {
             self.live[i as usize] = true;
         }
-        let args = &self.args[..n];
-        let partials = &self.partials[..n];
+        let nodes = &self.nodes[..n];
         let adj = &mut self.adjoints[..=n];
         let live = &mut self.live[..=n];
-        for k in (0..n).rev() {
-            if !live[k + 1] {
+        for (pos, node) in nodes.iter().enumerate().rev() {
+            let k = pos + 1;
+            if !live[k] {
                 continue;
             }
-            let a = adj[k + 1];
-            let [i, j] = args[k];
-            let [p, q] = partials[k];
+            let a = adj[k];
+            let Node {
+                args: [i, j],
+                partials: [p, q],
+            } = *node;
             adj[i as usize] += a * p;
             adj[j as usize] += a * q;
             live[i as usize] = true;

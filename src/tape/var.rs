@@ -1,6 +1,7 @@
 //! The handle of a recorded value and the functions on it.
 
-use super::{SLOT, Tape};
+use super::Tape;
+use super::store::{Recorded, SLOT};
 use crate::Scalar;
 use crate::rules::{self, BinaryRule, TernaryRule, UnaryRule};
 
@@ -79,6 +80,20 @@ impl<'t, T: Scalar> Var<'t, T> {
         Var { tape, idx, val }
     }
 
+    #[inline(always)]
+    pub(super) fn from_recorded(tape: &'t Tape<T>, r: Recorded<T>) -> Self {
+        Var::new(tape, r.node, r.value)
+    }
+
+    /// The node and the value, without the tape.
+    #[inline(always)]
+    pub(super) fn recorded(self) -> Recorded<T> {
+        Recorded {
+            node: self.idx,
+            value: self.val,
+        }
+    }
+
     /// The value.
     ///
     /// ```
@@ -107,9 +122,8 @@ impl<'t, T: Scalar> Var<'t, T> {
     /// ```
     #[inline(always)]
     pub fn unary<R: UnaryRule>(self, rule: R) -> Self {
-        let (v, d) = rule.eval(self.val);
-        let idx = self.tape.push_op([self.idx, SLOT], [d, T::zero()]);
-        Var::new(self.tape, idx, v)
+        let r = self.tape.store.borrow_mut().unary(rule, self.recorded());
+        Var::from_recorded(self.tape, r)
     }
 
     /// `rule(self, other)`, with `other` a handle or a number; records one node.
@@ -121,9 +135,8 @@ impl<'t, T: Scalar> Var<'t, T> {
     pub fn binary<R: BinaryRule>(self, rule: R, other: impl Operand<'t, T>) -> Self {
         let b = other.into_var(self.tape);
         same_tape(self.tape, b.tape);
-        let (v, da, db) = rule.eval(self.val, b.val);
-        let idx = self.tape.push_op([self.idx, b.idx], [da, db]);
-        Var::new(self.tape, idx, v)
+        let r = (self.tape.store.borrow_mut()).binary(rule, self.recorded(), b.recorded());
+        Var::from_recorded(self.tape, r)
     }
 
     /// `rule(self, b, c)`; records two nodes (`(self, b)` then `(that, c)`).
@@ -142,11 +155,13 @@ impl<'t, T: Scalar> Var<'t, T> {
         let c = c.into_var(self.tape);
         same_tape(self.tape, b.tape);
         same_tape(self.tape, c.tape);
-        let (v, [da, db, dc]) = rule.eval(self.val, b.val, c.val);
-        // The first node's value is never needed: only its adjoint, which is the output's.
-        let first = self.tape.push_op([self.idx, b.idx], [da, db]);
-        let idx = self.tape.push_op([first, c.idx], [T::one(), dc]);
-        Var::new(self.tape, idx, v)
+        let r = (self.tape.store.borrow_mut()).ternary(
+            rule,
+            self.recorded(),
+            b.recorded(),
+            c.recorded(),
+        );
+        Var::from_recorded(self.tape, r)
     }
 
     /// `selfⁿ` for a constant integer `n`.
