@@ -174,14 +174,16 @@ impl<T: Scalar> Store<T> {
         let lead = (self.lead as usize).min(n);
         let nodes = &self.nodes[lead..n];
         let adj = &mut self.adjoints[..=n];
-        for (pos, node) in nodes.iter().enumerate().rev() {
-            let a = adj[lead + pos + 1];
+        let mut k = n;
+        for node in nodes.iter().rev() {
+            let a = adj[k];
             let Node {
                 args: [i, j],
                 partials: [p, q],
             } = *node;
             adj[i as usize] += a * p;
             adj[j as usize] += a * q;
+            k -= 1;
         }
     }
 
