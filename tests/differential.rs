@@ -8,13 +8,21 @@
 //! # What "agree" means
 //! - Static against tape: the values are identical (or both NaN); each gradient component
 //!   is, in both, the same kind of number: finite, NaN, +∞ or −∞; finite components differ
-//!   by at most `1e-13` relative to the larger of the two or to the largest finite
-//!   component of the gradient. The engines add the contributions to one input in
-//!   different orders (the static sweep when it reaches each use, the tape when it reaches
-//!   the operation that uses it), which is the only difference allowed; where those
-//!   contributions cancel, the rounding is relative to their size, not to their sum (seen:
-//!   ∂y ≈ 6·10⁻⁴ formed from terms near 0.5 differed by 2·10⁻¹³ of itself), hence the
-//!   floor at the gradient's scale.
+//!   by at most `1e-11` relative to the larger of the two or to the largest finite
+//!   component of the gradient, or are both below the normal range. The engines multiply
+//!   the same partials but associate them differently (the static sweep multiplies the
+//!   adjoint by each partial in turn, the tape folds a chain of one-operand operations into
+//!   one factor first) and add the contributions to one input in different orders; where
+//!   those contributions cancel, the rounding is relative to their size, not to their sum,
+//!   hence the floor at the gradient's scale and a tolerance well above `ε`. A wrong rule
+//!   or a lost contribution is off by far more.
+//! - Where a shape is ill-conditioned (its `where` clause fails: the Black-Scholes price
+//!   deep in a tail, where `N(d)` has saturated and the gradient is what is left of
+//!   cancelling terms many orders larger), only the kinds of number are compared. At
+//!   points with a coordinate of magnitude `10³⁰⁰` or `10⁻³⁰⁰` or a non-finite one, a
+//!   product of partials overflows or underflows according to how it is associated, so
+//!   one engine may form `∞ · 0` where the other does not: there nothing is compared but
+//!   that neither panics.
 //! - Against a central difference `fd_h` (step `h = 1e-6·max(1, |xᵢ|)`, see `common`):
 //!   `|g − fd_h| ≤ 1e-6·max(|g|, |fd_h|) + 1e-8 + noise + |fd_h − fd_2h|`, where `noise`
 //!   bounds the rounding of the difference and `|fd_h − fd_2h|` (three times the estimated
@@ -45,7 +53,7 @@ use tapeless::prelude::*;
 const CASES: u32 = 500;
 
 /// Static against tape, finite components: relative tolerance.
-const ENGINES_REL: f64 = 1e-13;
+const ENGINES_REL: f64 = 1e-11;
 
 /// Edge values for the fifth region.
 const EDGES: [f64; 13] = [
@@ -80,14 +88,21 @@ fn points<const N: usize>() -> impl Strategy<Value = [f64; N]> {
     ]
 }
 
-/// The same kind of number (finite, NaN, +∞, −∞), and if finite, within `ENGINES_REL` of
-/// the larger of the two or of `scale`.
-fn engines_agree(s: f64, t: f64, scale: f64) -> bool {
+/// The same kind of number (finite, NaN, +∞, −∞), and if finite and `close` is asked
+/// for, within `ENGINES_REL` of the larger of the two or of `scale`, or both subnormal.
+fn engines_agree(s: f64, t: f64, scale: f64, close: bool) -> bool {
     if s.is_finite() && t.is_finite() {
-        (s - t).abs() <= ENGINES_REL * s.abs().max(t.abs()).max(scale)
+        let tolerance = ENGINES_REL * s.abs().max(t.abs()).max(scale) + f64::MIN_POSITIVE;
+        !close || (s - t).abs() <= tolerance
     } else {
         (s.is_nan() && t.is_nan()) || s == t
     }
+}
+
+/// A coordinate at the ends of the range (or beyond): products of partials over- or
+/// underflow there according to their association.
+fn extreme(c: f64) -> bool {
+    !c.is_finite() || c.abs() >= 1e300 || (c != 0.0 && c.abs() <= 1e-300)
 }
 
 /// Identical, or both NaN.
@@ -117,10 +132,12 @@ where
         .iter()
         .filter(|g| g.is_finite())
         .fold(0.0_f64, |m, g| m.max(g.abs()));
+    let close = fd_domain(&x);
+    let at_the_ends = x.iter().any(|&c| extreme(c));
     for i in 0..N {
         prop_assert!(
-            engines_agree(sg[i], tg[i], norm),
-            "∂{i}: static {:e}, tape {:e}",
+            at_the_ends || engines_agree(sg[i], tg[i], norm, close),
+            "∂{i}: static {:e}, tape {:e} at {x:?}",
             sg[i],
             tg[i]
         );
@@ -196,8 +213,9 @@ where
 }
 
 /// `name [N]: |inputs…| expression;`, or `name [N] where (|x| condition): …` to limit the
-/// finite-difference checks to where the condition holds: one test per shape, and the
-/// list of names.
+/// finite-difference checks and the close comparison of the engines to where the
+/// condition holds (where the shape is well-conditioned): one test per shape, and the list
+/// of names.
 macro_rules! shapes {
     ($( $name:ident [$n:literal] $(where ($domain:expr))?: |$($v:ident),+| $e:expr; )*) => {
         $(
@@ -252,8 +270,17 @@ shapes! {
     sum_array [3]: |x, y, z| sum(core::array::from_fn::<_, 3, _>(|i| at(i) * at((i + 1) % 3).sin()));
     product_array [3]: |x, y, z| product(core::array::from_fn::<_, 3, _>(|i| at(i) + 0.5));
     // Where e^(−rT) is large, the price is a small difference of large terms whose rounding
-    // swamps a finite difference (seen: rT = −12.5): there only the engines are compared.
-    black_scholes_price [5] where (|p: &[f64; 5]| p[2] * p[4] >= -1.0 && [0, 1, 3, 4].iter().all(|&i| p[i] > 0.0)):
+    // swamps a finite difference (seen: rT = −12.5). Deep in a tail (|d| > 8) N(d) has
+    // saturated and each partial is what is left of two terms |d|/(σ√T) times larger that
+    // cancel (seen: ∂K ≈ 10⁻²²⁸ from terms near 10⁻²¹⁴): rounding, which the engines
+    // associate differently. There only the kinds of number are compared.
+    black_scholes_price [5] where (|p: &[f64; 5]| {
+        let [s, k, r, sigma, t] = *p;
+        let sd = sigma * t.sqrt();
+        let d1 = ((s / k).ln() + (r + 0.5 * sigma * sigma) * t) / sd;
+        r * t >= -1.0 && [s, k, sigma, t].iter().all(|&c| c > 0.0)
+            && sd >= 0.01 && d1.abs() <= 8.0 && (d1 - sd).abs() <= 8.0
+    }):
         |s, k, r, sigma, t| black_scholes();
 }
 

@@ -306,11 +306,15 @@ fn record_black_scholes_against_its_greeks() {
 }
 
 #[test]
-fn recorded_gradients_are_the_static_ones_bit_for_bit() {
-    // The recording visits the operands so that the reverse sweep adds the contributions
-    // to each input in the static engine's order: for these functions (no input used as
-    // the second operand of an operation whose first operand also uses it) the results
-    // are identical, not merely close.
+fn recorded_gradients_are_the_static_ones_to_rounding() {
+    // The tape multiplies the same partials, but folds a chain of one-operand operations
+    // into one factor before the adjoint meets it, where the static sweep multiplies the
+    // adjoint by each in turn: each product differs by a rounding or two, and a sum of
+    // such products that cancels (the Black-Scholes delta) by a few units of the last
+    // place of its terms.
+    fn within_ulps(a: f64, b: f64) -> bool {
+        (a - b).abs() <= 64.0 * f64::EPSILON * a.abs().max(b.abs())
+    }
     let rosenbrock = rosenbrock_expr();
     let mut tape = Tape::new();
     for p in [[-1.2, 1.0], [0.3, -2.0], [1.0, 1.0]] {
@@ -318,8 +322,15 @@ fn recorded_gradients_are_the_static_ones_bit_for_bit() {
         let (v, g) = gradient(&rosenbrock, p);
         let (_, y) = tape.record(&rosenbrock, p);
         assert_eq!(y.value(), v);
-        let t: [f64; 2] = tape.gradient_vec(y).try_into().unwrap();
-        assert_eq!(t, <[f64; 2]>::from(g), "at {p:?}");
+        let t = tape.gradient_vec(y);
+        for i in 0..2 {
+            assert!(
+                within_ulps(t[i], g[i]),
+                "∂{i} at {p:?}: {} vs {}",
+                t[i],
+                g[i]
+            );
+        }
     }
     let bs = black_scholes();
     for m in MARKETS {
@@ -327,7 +338,15 @@ fn recorded_gradients_are_the_static_ones_bit_for_bit() {
         let (v, g) = gradient(&bs, m);
         let (_, y) = tape.record(&bs, m);
         assert_eq!(y.value(), v);
-        assert_eq!(tape.gradient_vec(y), g.to_vec(), "at {m:?}");
+        let t = tape.gradient_vec(y);
+        for i in 0..5 {
+            assert!(
+                within_ulps(t[i], g[i]),
+                "∂{i} at {m:?}: {} vs {}",
+                t[i],
+                g[i]
+            );
+        }
     }
 }
 
@@ -348,7 +367,8 @@ fn record_takes_only_the_selected_branch() {
     let (x,) = vars();
     let f = select(lt(x, 0.0), x.sin().exp(), x * x * x);
     for (p, nodes, d) in [
-        (-0.5_f64, 3, (-0.5_f64).cos() * (-0.5_f64).sin().exp()),
+        // exp(sin x) has one recorded operand at each step: no node beside the input.
+        (-0.5_f64, 1, (-0.5_f64).cos() * (-0.5_f64).sin().exp()),
         (2.0, 3, 12.0),
     ] {
         let tape = Tape::new();

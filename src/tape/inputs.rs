@@ -1,5 +1,6 @@
 //! A run-time number of inputs, without a vector of handles.
 
+use super::store::Recorded;
 use super::{Tape, Var};
 use crate::Scalar;
 
@@ -69,7 +70,7 @@ impl<'t, T: Scalar> Inputs<'t, T> {
     pub fn get(&self, i: usize) -> Var<'t, T> {
         // The index check comes first, so `i` fits in `u32` below.
         let v = self.values[i];
-        Var::new(self.tape, self.first + i as u32, v)
+        Var::from_recorded(self.tape, Recorded::of_node(self.first + i as u32, v))
     }
 
     /// The handles, in order.

@@ -23,12 +23,19 @@
 //! ```
 //!
 //! ## How it is stored
-//! A [`Tape`] is three flat arrays (structure of arrays) indexed by node: the two operand
-//! indices of each node (`[u32; 2]`), its two local partial derivatives (`[T; 2]`), computed
-//! by the rule when the node is recorded, and, during the reverse sweep, its adjoint. A
-//! unary operation is a binary one whose second operand is a slot nobody reads; a constant
-//! is that slot too, so constants cost nothing; an input is a node with no operands;
-//! `mul_add` is two nodes. Node values are not stored: each handle carries its own.
+//! A [`Tape`] is an array of nodes and, during the reverse sweep, an array of adjoints. A
+//! node is an operation on two recorded values: their node indices (`[u32; 2]`) and the
+//! two local partial derivatives (`[T; 2]`), computed by the rule when the node is
+//! recorded. An input is a node with no operands.
+//!
+//! An operation with one recorded operand appends nothing. A handle carries, beside its
+//! node and its value, its *scale*: the derivative of its value with respect to its
+//! node's. `sin(x)` is `x`'s node with the scale multiplied by `cos x`; `2 · x`, `x + 1`
+//! and `−x` likewise; the next operation that meets another recorded value multiplies the
+//! scale into its partial. So one-argument functions and arithmetic with constants cost
+//! no node and no step of the reverse sweep, and constants cost nothing at all; `mul_add`
+//! of three recorded values is two nodes. Node values are not stored: each handle carries
+//! its own.
 //!
 //! For `f64` a node takes [`Tape::<f64>::BYTES_PER_NODE`](Tape::BYTES_PER_NODE) = 32 bytes,
 //! the adjoint of the reverse sweep included (8 of operand indices, 16 of partials, 8 of
@@ -160,13 +167,16 @@ impl<T: Scalar> Tape<T> {
         self.store.get_mut().clear();
     }
 
-    /// The number of nodes recorded (inputs and operations; `mul_add` counts two,
-    /// constants none).
+    /// The number of nodes recorded: the inputs, and the operations that combine two
+    /// recorded values (`mul_add` of three counts two). An operation with a single
+    /// recorded operand (`sin(x)`, `x + 1`) and anything on constants record nothing.
     ///
     /// ```
     /// let tape = tapeless::Tape::new();
-    /// let x = tape.input(1.0);
-    /// let _ = (x + 1.0).sin();
+    /// let [x, y] = tape.input_array([1.0, 2.0]);
+    /// let _ = (x + 1.0).sin(); // folded into the handle
+    /// assert_eq!(tape.len(), 2);
+    /// let _ = x * y.exp(); // one node
     /// assert_eq!(tape.len(), 3);
     /// ```
     pub fn len(&self) -> usize {
@@ -255,7 +265,7 @@ impl<T: Scalar> Tape<T> {
     /// let x = tape.input(2.0);
     /// let c = tape.constant(3.0);
     /// assert_eq!(tape.gradient_vec(c * x), [3.0]);
-    /// assert_eq!(tape.len(), 2); // the input and the product
+    /// assert_eq!(tape.len(), 1); // the input: `c * x` is `x` scaled by 3
     /// ```
     #[inline(always)]
     pub fn constant(&self, v: T) -> Var<'_, T> {

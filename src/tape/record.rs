@@ -153,19 +153,20 @@ impl<R: Recorder<T>, T: Scalar> Recorder<T> for BoundRecorder<'_, R, T> {
 }
 
 impl<T: Scalar> Tape<T> {
-    /// Records the static expression `f` at the point `x`: `N` new inputs, then one node
-    /// per operation of `f`, computed by the same rules as the static engine. Returns the
-    /// input handles and the output.
+    /// Records the static expression `f` at the point `x`: `N` new inputs, then the
+    /// operations of `f`, computed by the same rules as the static engine, as handle
+    /// operations would record them (one node per operation on two recorded values).
+    /// Returns the input handles and the output. The tape's arrays are borrowed once for the
+    /// whole expression.
     ///
     /// A let-bound value is recorded once and shared by every use of its placeholder; a
     /// [`select`](crate::select) records only the branch its condition takes at `x`.
     ///
-    /// The gradient of the recording is the static gradient of `f` at `x`: the same
-    /// partials, multiplied in the same order, and (the second operand of each operation
-    /// is recorded first, so that the reverse sweep visits operands as the static sweep
-    /// does) added in the same order too, except where an input used by the first operand
-    /// of an operation is also its second operand: there the tape adds that use earlier,
-    /// which can change the last bits of a sum that cancels.
+    /// The gradient of the recording is the static gradient of `f` at `x` up to rounding:
+    /// the same partials, but a chain of one-operand operations is folded into one factor
+    /// before it meets the adjoint (see [the storage](crate::tape#how-it-is-stored)), so a
+    /// product of partials can round differently. The second operand of each operation is
+    /// recorded first, so that the reverse sweep visits operands as the static sweep does.
     ///
     /// ```
     /// use tapeless::prelude::*;
@@ -175,7 +176,9 @@ impl<T: Scalar> Tape<T> {
     /// let (_, out) = tape.record(&f, [0.5, 3.0]);
     /// let (v, g) = gradient(&f, [0.5, 3.0]);
     /// assert_eq!(out.value(), v);
-    /// assert_eq!(tape.gradient_vec(out), <[f64; 2]>::from(g));
+    /// for (t, s) in tape.gradient_vec(out).into_iter().zip(g) {
+    ///     assert!((t - s).abs() <= 1e-15 * s.abs());
+    /// }
     /// ```
     ///
     /// A variable whose index is not below `N` is a build error, as with

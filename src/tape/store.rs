@@ -8,19 +8,24 @@ use alloc::vec::Vec;
 use crate::Scalar;
 use crate::rules::{BinaryRule, TernaryRule, UnaryRule};
 
-/// The node slot of constants and of unused operands; its adjoint is never read.
+/// The node of constants, and the operands of an input; its adjoint is never read.
 pub(crate) const SLOT: u32 = 0;
 
-/// One operation: its operand nodes and the partial derivatives with respect to them,
-/// computed when it was recorded. A unary operation's second operand is the node itself
-/// with partial zero (see [`Store::push_op`]).
+/// One operation on two recorded values: their nodes and the partial derivatives with
+/// respect to them (the operands' scales included), computed when it was recorded.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Node<T> {
     pub(crate) args: [u32; 2],
     pub(crate) partials: [T; 2],
 }
 
-/// A value recorded by [`Expr::record`](crate::Expr::record): its tape node and its value.
+/// A value recorded by [`Expr::record`](crate::Expr::record): a node, the value, and the
+/// derivative of the value with respect to the node's value (its *scale*).
+///
+/// An operation with a single recorded operand (a one-argument function, or arithmetic
+/// with a constant) appends no node: its result is its operand's node with the scale
+/// multiplied by the operation's derivative, and the operation that next combines it with
+/// another recorded value multiplies that scale into its partial.
 ///
 /// Made and combined only through a [`Recorder`](super::Recorder), which
 /// [`Tape::record`](super::Tape::record) and [`Tape::apply`](super::Tape::apply) turn into a
@@ -29,9 +34,10 @@ pub(crate) struct Node<T> {
 pub struct Recorded<T> {
     pub(crate) node: u32,
     pub(crate) value: T,
+    pub(crate) scale: T,
 }
 
-impl<T: Copy> Recorded<T> {
+impl<T: Scalar> Recorded<T> {
     /// The value.
     #[inline(always)]
     pub fn value(self) -> T {
@@ -41,7 +47,27 @@ impl<T: Copy> Recorded<T> {
     /// A constant: no node of its own.
     #[inline(always)]
     pub(crate) fn constant(value: T) -> Self {
-        Recorded { node: SLOT, value }
+        Recorded {
+            node: SLOT,
+            value,
+            scale: T::one(),
+        }
+    }
+
+    /// The value of `node` itself.
+    #[inline(always)]
+    pub(crate) fn of_node(node: u32, value: T) -> Self {
+        Recorded {
+            node,
+            value,
+            scale: T::one(),
+        }
+    }
+
+    /// `true` for a constant.
+    #[inline(always)]
+    pub(crate) fn is_constant(self) -> bool {
+        self.node == SLOT
     }
 }
 
@@ -94,7 +120,7 @@ impl<T: Scalar> Store<T> {
     }
 
     /// A new input with value `v`. It has no operands: both point at the slot with partial
-    /// zero (not at the input itself, whose adjoint `0 · ∞` would turn into NaN).
+    /// zero.
     #[inline(always)]
     pub(crate) fn input(&mut self, value: T) -> Recorded<T> {
         let node = self.next_node();
@@ -106,36 +132,55 @@ impl<T: Scalar> Store<T> {
             partials: [T::zero(); 2],
         });
         self.inputs.push(node);
-        Recorded { node, value }
+        Recorded::of_node(node, value)
     }
 
-    /// Records an operation from its operands and partials and returns its node.
+    /// The result `value` of an operation on `a` and `b` with partials `da` and `db`.
     ///
-    /// An operand that is a constant (the slot) is pointed at the new node itself, whose
-    /// adjoint is no longer read when the sweep adds to it. Were it left on the slot,
-    /// every constant operand would add to one memory cell and chain the iterations of the
-    /// reverse loop through it.
+    /// Only an operation on two recorded values appends a node (its partials times the
+    /// operands' scales); with one, the result is that operand's node with its scale times
+    /// the partial; with none, it is a constant.
     #[inline(always)]
-    pub(crate) fn push_op(&mut self, [a, b]: [u32; 2], partials: [T; 2]) -> u32 {
-        let node = self.next_node();
-        let a = if a == SLOT { node } else { a };
-        let b = if b == SLOT { node } else { b };
-        self.nodes.push(Node {
-            args: [a, b],
-            partials,
-        });
-        node
+    fn combine(&mut self, value: T, a: Recorded<T>, da: T, b: Recorded<T>, db: T) -> Recorded<T> {
+        match (a.is_constant(), b.is_constant()) {
+            (false, false) => {
+                let node = self.next_node();
+                self.nodes.push(Node {
+                    args: [a.node, b.node],
+                    partials: [da * a.scale, db * b.scale],
+                });
+                Recorded::of_node(node, value)
+            }
+            (false, true) => Recorded {
+                node: a.node,
+                value,
+                scale: da * a.scale,
+            },
+            (true, false) => Recorded {
+                node: b.node,
+                value,
+                scale: db * b.scale,
+            },
+            (true, true) => Recorded::constant(value),
+        }
     }
 
-    /// Records `rule(a)`.
+    /// Records `rule(a)`: no node, a new scale.
     #[inline(always)]
     pub(crate) fn unary<R: UnaryRule>(&mut self, rule: R, a: Recorded<T>) -> Recorded<T> {
         let (value, d) = rule.eval(a.value);
-        let node = self.push_op([a.node, SLOT], [d, T::zero()]);
-        Recorded { node, value }
+        if a.is_constant() {
+            Recorded::constant(value)
+        } else {
+            Recorded {
+                node: a.node,
+                value,
+                scale: d * a.scale,
+            }
+        }
     }
 
-    /// Records `rule(a, b)`.
+    /// Records `rule(a, b)`: a node if both are recorded values.
     #[inline(always)]
     pub(crate) fn binary<R: BinaryRule>(
         &mut self,
@@ -144,11 +189,10 @@ impl<T: Scalar> Store<T> {
         b: Recorded<T>,
     ) -> Recorded<T> {
         let (value, da, db) = rule.eval(a.value, b.value);
-        let node = self.push_op([a.node, b.node], [da, db]);
-        Recorded { node, value }
+        self.combine(value, a, da, b, db)
     }
 
-    /// Records `rule(a, b, c)` as two nodes: `(a, b)`, then `(that, c)`.
+    /// Records `rule(a, b, c)`: as `(a, b)`, then that with `c` (up to two nodes).
     #[inline(always)]
     pub(crate) fn ternary<R: TernaryRule>(
         &mut self,
@@ -158,10 +202,9 @@ impl<T: Scalar> Store<T> {
         c: Recorded<T>,
     ) -> Recorded<T> {
         let (value, [da, db, dc]) = rule.eval(a.value, b.value, c.value);
-        // The first node's value is never needed: only its adjoint, which is the output's.
-        let first = self.push_op([a.node, b.node], [da, db]);
-        let node = self.push_op([first, c.node], [T::one(), dc]);
-        Recorded { node, value }
+        // The value of the first is never needed: only its adjoint, which is the output's.
+        let ab = self.combine(value, a, da, b, db);
+        self.combine(value, ab, T::one(), c, dc)
     }
 }
 

@@ -32,7 +32,7 @@ impl<T: Scalar> Tape<T> {
         same_tape(self, y.tape);
         let mut s = self.store.borrow_mut();
         check_len(grad.len(), s.inputs.len());
-        let top = s.reverse(core::iter::once((y.idx, T::one())));
+        let top = s.reverse(core::iter::once((y.rec.node, y.rec.scale)));
         let Store {
             inputs, adjoints, ..
         } = &*s;
@@ -43,7 +43,7 @@ impl<T: Scalar> Tape<T> {
                 -T::zero()
             };
         }
-        y.val
+        y.rec.value
     }
 
     /// The gradient of `y` in a new vector (see [`gradient`](Tape::gradient), which writes
@@ -80,7 +80,7 @@ impl<T: Scalar> Tape<T> {
     #[track_caller]
     pub fn backprop(&self, y: Var<'_, T>, seed: T, grad: &mut [T]) -> T {
         self.vjp(&[y], &[seed], grad);
-        y.val
+        y.rec.value
     }
 
     /// Vector-Jacobian product of several outputs in one sweep: adds
@@ -111,7 +111,11 @@ impl<T: Scalar> Tape<T> {
         }
         let mut s = self.store.borrow_mut();
         check_len(grad.len(), s.inputs.len());
-        let top = s.reverse(ys.iter().zip(seeds).map(|(y, &w)| (y.idx, w)));
+        let top = s.reverse(
+            ys.iter()
+                .zip(seeds)
+                .map(|(y, &w)| (y.rec.node, w * y.rec.scale)),
+        );
         let Store {
             inputs, adjoints, ..
         } = &*s;

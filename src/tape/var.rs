@@ -32,8 +32,7 @@ use crate::rules::{self, BinaryRule, TernaryRule, UnaryRule};
 /// ```
 pub struct Var<'t, T> {
     pub(super) tape: &'t Tape<T>,
-    pub(super) idx: u32,
-    pub(super) val: T,
+    pub(super) rec: Recorded<T>,
 }
 
 impl<T: Copy> Clone for Var<'_, T> {
@@ -47,10 +46,11 @@ impl<T: Copy> Copy for Var<'_, T> {}
 
 impl<T: core::fmt::Debug> core::fmt::Debug for Var<'_, T> {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        if self.idx == SLOT {
-            write!(f, "Var(constant {:?})", self.val)
+        let Recorded { node, value, scale } = &self.rec;
+        if *node == SLOT {
+            write!(f, "Var(constant {value:?})")
         } else {
-            write!(f, "Var(node {}: {:?})", self.idx, self.val)
+            write!(f, "Var({value:?}: node {node} scaled by {scale:?})")
         }
     }
 }
@@ -76,22 +76,14 @@ fn two_tapes() -> ! {
 
 impl<'t, T: Scalar> Var<'t, T> {
     #[inline(always)]
-    pub(super) fn new(tape: &'t Tape<T>, idx: u32, val: T) -> Self {
-        Var { tape, idx, val }
+    pub(super) fn from_recorded(tape: &'t Tape<T>, rec: Recorded<T>) -> Self {
+        Var { tape, rec }
     }
 
-    #[inline(always)]
-    pub(super) fn from_recorded(tape: &'t Tape<T>, r: Recorded<T>) -> Self {
-        Var::new(tape, r.node, r.value)
-    }
-
-    /// The node and the value, without the tape.
+    /// The node, value and scale, without the tape.
     #[inline(always)]
     pub(super) fn recorded(self) -> Recorded<T> {
-        Recorded {
-            node: self.idx,
-            value: self.val,
-        }
+        self.rec
     }
 
     /// The value.
@@ -102,7 +94,7 @@ impl<'t, T: Scalar> Var<'t, T> {
     /// ```
     #[inline(always)]
     pub fn value(self) -> T {
-        self.val
+        self.rec.value
     }
 
     /// The tape this handle is recorded on (to make constants in a helper function).
