@@ -83,8 +83,9 @@ pub use record::Recorder;
 pub use store::Recorded;
 pub use var::{Operand, Var};
 
-pub(crate) use record::BoundRecorder;
 use store::Store;
+
+pub(crate) use record::BoundRecorder;
 
 use core::cell::RefCell;
 
@@ -231,16 +232,7 @@ impl<T: Scalar> Tape<T> {
     /// assert_eq!(tape.gradient_vec(y), [6.0, 3.0, 2.0]);
     /// ```
     pub fn inputs<'t>(&'t self, values: &'t [T]) -> Inputs<'t, T> {
-        let mut s = self.store.borrow_mut();
-        s.reserve(values.len());
-        s.inputs.reserve(values.len());
-        let Some((&v0, rest)) = values.split_first() else {
-            return Inputs::new(self, 1, values);
-        };
-        let first = s.input(v0).node;
-        for &v in rest {
-            s.input(v);
-        }
+        let first = self.store.borrow_mut().inputs(values.len());
         Inputs::new(self, first, values)
     }
 
@@ -253,9 +245,8 @@ impl<T: Scalar> Tape<T> {
     /// ```
     #[inline(always)]
     pub fn input_array<const N: usize>(&self, values: [T; N]) -> [Var<'_, T>; N] {
-        let mut s = self.store.borrow_mut();
-        s.reserve(N);
-        values.map(|v| Var::from_recorded(self, s.input(v)))
+        let first = self.store.borrow_mut().inputs(N);
+        fresh(self, first, values)
     }
 
     /// A constant: a handle with no derivative, which records nothing.
@@ -271,6 +262,17 @@ impl<T: Scalar> Tape<T> {
     pub fn constant(&self, v: T) -> Var<'_, T> {
         Var::from_recorded(self, Recorded::constant(v))
     }
+}
+
+/// The handles of `N` inputs made as nodes `first..first + N`.
+#[inline(always)]
+fn fresh<T: Scalar, const N: usize>(tape: &Tape<T>, first: u32, values: [T; N]) -> [Var<'_, T>; N] {
+    let mut node = first;
+    values.map(|v| {
+        let var = Var::from_recorded(tape, Recorded::of_node(node, v));
+        node += 1;
+        var
+    })
 }
 
 impl<T: Scalar> Default for Tape<T> {

@@ -64,35 +64,61 @@ pub trait Recorder<T: Scalar>: Ctx<T> + sealed::Sealed<T> {
 /// The message for a placeholder outside its let: the public API cannot make one.
 const ESCAPED: &str = "tapeless: a let placeholder was recorded outside the let that made it";
 
-/// The outermost recorder: the tape's arrays and the inputs.
-struct Args<'a, T, const N: usize> {
-    store: &'a mut Store<T>,
-    inputs: [Recorded<T>; N],
+/// Where the outermost recorder finds input `i`.
+trait Source<T> {
+    fn get(&self, i: usize) -> Recorded<T>;
 }
 
-impl<T, const N: usize> sealed::Sealed<T> for Args<'_, T, N> {
+/// Inputs just made as nodes `first..`, with their values.
+struct Fresh<'a, T, const N: usize> {
+    first: u32,
+    values: &'a [T; N],
+}
+
+impl<T: Scalar, const N: usize> Source<T> for Fresh<'_, T, N> {
+    #[inline(always)]
+    fn get(&self, i: usize) -> Recorded<T> {
+        Recorded::of_node(self.first + i as u32, self.values[i])
+    }
+}
+
+/// Handles already on the tape, read in place.
+impl<T: Scalar, const N: usize> Source<T> for &[Var<'_, T>; N] {
+    #[inline(always)]
+    fn get(&self, i: usize) -> Recorded<T> {
+        self[i].recorded()
+    }
+}
+
+/// The outermost recorder: the tape's arrays and the `N` inputs.
+struct Args<'a, T, S, const N: usize> {
+    store: &'a mut Store<T>,
+    inputs: S,
+}
+
+impl<T, S, const N: usize> sealed::Sealed<T> for Args<'_, T, S, N> {
     #[inline(always)]
     fn store(&mut self) -> &mut Store<T> {
         self.store
     }
 }
 
-impl<T: Scalar, const N: usize> Ctx<T> for Args<'_, T, N> {
+impl<T: Scalar, S: Source<T>, const N: usize> Ctx<T> for Args<'_, T, S, N> {
     const INPUTS: usize = N;
     const DEPTH: usize = 0;
     #[inline(always)]
     fn input(&self, i: usize) -> T {
-        self.inputs[i].value
+        self.inputs.get(i).value
     }
     fn bound(&self, _slot: usize) -> T {
         panic!("{ESCAPED}")
     }
 }
 
-impl<T: Scalar, const N: usize> Recorder<T> for Args<'_, T, N> {
+impl<T: Scalar, S: Source<T>, const N: usize> Recorder<T> for Args<'_, T, S, N> {
     #[inline(always)]
     fn input_node(&self, i: usize) -> Recorded<T> {
-        self.inputs[i]
+        self.inputs.get(i)
     }
     fn bound_node(&self, _slot: usize) -> Recorded<T> {
         panic!("{ESCAPED}")
@@ -190,16 +216,13 @@ impl<T: Scalar> Tape<T> {
     ) -> ([Var<'_, T>; N], Var<'_, T>) {
         // One borrow of the arrays for the inputs and the whole expression.
         let mut store = self.store.borrow_mut();
-        store.reserve(N);
-        let inputs = x.map(|v| store.input(v));
-        let y = f.record(&mut Args {
+        let first = store.inputs(N);
+        let y = f.record(&mut Args::<_, _, N> {
             store: &mut store,
-            inputs,
+            inputs: Fresh { first, values: &x },
         });
-        (
-            inputs.map(|r| Var::from_recorded(self, r)),
-            Var::from_recorded(self, y),
-        )
+        drop(store);
+        (super::fresh(self, first, x), Var::from_recorded(self, y))
     }
 
     /// Records the static expression `f` applied to handles already on this tape: input
@@ -230,13 +253,12 @@ impl<T: Scalar> Tape<T> {
         f: &E,
         args: &[Var<'t, T>; N],
     ) -> Var<'t, T> {
-        let inputs = args.map(|a| {
+        for a in args {
             same_tape(self, a.tape);
-            a.recorded()
-        });
-        let y = f.record(&mut Args {
+        }
+        let y = f.record(&mut Args::<_, _, N> {
             store: &mut self.store.borrow_mut(),
-            inputs,
+            inputs: args,
         });
         Var::from_recorded(self, y)
     }

@@ -114,25 +114,30 @@ impl<T: Scalar> Store<T> {
         }
     }
 
-    /// Room for `n` more nodes.
-    pub(crate) fn reserve(&mut self, n: usize) {
-        self.nodes.reserve(n);
-    }
-
-    /// A new input with value `v`. It has no operands: both point at the slot with partial
-    /// zero.
+    /// A new input with value `v`.
     #[inline(always)]
     pub(crate) fn input(&mut self, value: T) -> Recorded<T> {
-        let node = self.next_node();
-        if self.lead as usize == self.nodes.len() {
-            self.lead = node;
+        Recorded::of_node(self.inputs(1), value)
+    }
+
+    /// `n` new inputs, nodes `first..first + n`; returns `first`. An input has no
+    /// operands: both point at the slot with partial zero.
+    #[inline(always)]
+    pub(crate) fn inputs(&mut self, n: usize) -> u32 {
+        let first = self.next_node();
+        if u32::try_from(self.nodes.len() + n + 1).is_err() {
+            full()
         }
-        self.nodes.push(Node {
+        if self.lead as usize == self.nodes.len() {
+            self.lead = first - 1 + n as u32;
+        }
+        let input = Node {
             args: [SLOT; 2],
             partials: [T::zero(); 2],
-        });
-        self.inputs.push(node);
-        Recorded::of_node(node, value)
+        };
+        self.nodes.extend(core::iter::repeat_n(input, n));
+        self.inputs.extend(first..first + n as u32);
+        first
     }
 
     /// The result `value` of an operation on `a` and `b` with partials `da` and `db`.
