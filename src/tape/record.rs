@@ -209,20 +209,28 @@ impl<T: Scalar> Tape<T> {
     ///
     /// A variable whose index is not below `N` is a build error, as with
     /// [`gradient`](crate::gradient).
+    // Always inlined, so that a caller that drops the input handles does not have them
+    // built: the expression itself is recorded out of line.
+    #[inline(always)]
     pub fn record<E: Expr<T>, const N: usize>(
         &self,
         f: &E,
         x: [T; N],
     ) -> ([Var<'_, T>; N], Var<'_, T>) {
+        let (first, y) = self.record_at(f, &x);
+        (super::fresh(self, first, x), Var::from_recorded(self, y))
+    }
+
+    /// [`record`](Tape::record) without the handles: the first input node and the output.
+    fn record_at<E: Expr<T>, const N: usize>(&self, f: &E, x: &[T; N]) -> (u32, Recorded<T>) {
         // One borrow of the arrays for the inputs and the whole expression.
         let mut store = self.store.borrow_mut();
         let first = store.inputs(N);
         let y = f.record(&mut Args::<_, _, N> {
             store: &mut store,
-            inputs: Fresh { first, values: &x },
+            inputs: Fresh { first, values: x },
         });
-        drop(store);
-        (super::fresh(self, first, x), Var::from_recorded(self, y))
+        (first, y)
     }
 
     /// Records the static expression `f` applied to handles already on this tape: input

@@ -135,7 +135,10 @@ impl<T: Scalar> Store<T> {
             args: [SLOT; 2],
             partials: [T::zero(); 2],
         };
-        self.nodes.extend(core::iter::repeat_n(input, n));
+        self.nodes.reserve(n);
+        for _ in 0..n {
+            self.nodes.push(input);
+        }
         self.inputs.extend(first..first + n as u32);
         first
     }
