@@ -57,8 +57,8 @@
 //! expression too large or too deep to compile as a type (a left-folded chain of a few
 //! hundred operations already needs a raised `recursion_limit`; balanced [`sum`]s and
 //! [`sum_over`] stay shallow). The tape uses the same rules, keeps its memory across
-//! [`clear`](Tape::clear), and gives the same gradient on a [recorded](Tape::record) static
-//! expression.
+//! [`clear`](Tape::clear), and gives the same gradient, up to rounding, on a
+//! [recorded](Tape::record) static expression.
 //!
 //! ```
 //! use tapeless::prelude::*;

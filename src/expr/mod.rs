@@ -58,8 +58,9 @@ pub trait Expr<T: Scalar>: Node {
     /// [`forward`](Expr::forward) at the same inputs.
     fn backward<S: Sink<T>>(&self, cache: &Self::Cache, adj: T, sink: &mut S);
 
-    /// Records the expression onto a tape, one tape node per operation, computed by the
-    /// same rules: a let-bound value is recorded once and shared, a `select` records only
-    /// the branch taken. The building block of [`Tape::record`](crate::Tape::record).
+    /// Records the expression onto a tape through `rec`, operation by operation, with the
+    /// same rules (see [`Recorder`](crate::tape::Recorder)): a let-bound value is recorded
+    /// once and shared, a `select` records only the branch taken. The building block of
+    /// [`Tape::record`](crate::Tape::record).
     fn record<R: crate::tape::Recorder<T>>(&self, rec: &mut R) -> crate::tape::Recorded<T>;
 }
