@@ -5,8 +5,8 @@ use crate::{Expr, Point, Scalar, backprop};
 /// The gradients of `f` at every point of `points`, written into `grads` (same order, same
 /// point type); returns nothing but fills the whole output.
 ///
-/// The loop a hot path would write by hand, given as the serial twin of
-/// [`par_gradients`](crate::par_gradients) so switching between them is one word.
+/// The loop a hot path would write by hand, given as the serial twin of `par_gradients`
+/// (feature `rayon`) so switching between them is one word.
 ///
 /// # Panics
 /// If `points` and `grads` differ in length.
