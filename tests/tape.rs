@@ -437,6 +437,60 @@ fn backprop_and_vjp_add_seeded_gradients() {
 }
 
 #[test]
+fn one_operand_operations_fold_into_the_handle() {
+    // exp(2·sin x + 1) is a chain on one recorded value: no node beside the input, and
+    // the derivative is the product of the chain's factors.
+    let x0 = 0.4_f64;
+    let tape = Tape::new();
+    let x = tape.input(x0);
+    let y = (x.sin() * 2.0 + 1.0).exp();
+    assert_eq!(tape.len(), 1);
+    let e = (2.0 * x0.sin() + 1.0).exp();
+    assert_close!(y.value(), e);
+    assert_close!(tape.gradient_vec(y)[0], e * 2.0 * x0.cos());
+
+    // A scaled handle meets another recorded value: one node, both scales multiplied in.
+    let tape = Tape::new();
+    let [x, z] = tape.input_array([x0, 1.5]);
+    let y = (-x).exp() * (3.0 * z);
+    assert_eq!(tape.len(), 3);
+    let g = tape.gradient_vec(y);
+    assert_close!(g[0], -(-x0).exp() * 4.5);
+    assert_close!(g[1], (-x0).exp() * 3.0);
+
+    // The same handle used twice with its scale: d/dx (2x)·(2x) = 8x.
+    let tape = Tape::new();
+    let x = tape.input(x0);
+    let two_x = 2.0 * x;
+    assert_close!(tape.gradient_vec(two_x * two_x)[0], 8.0 * x0);
+
+    // Scaled outputs seed the sweep with their scale, in vjp as in gradient.
+    let tape = Tape::new();
+    let [x, z] = tape.input_array([x0, 1.5]);
+    let (f1, f2) = (x.sin(), 5.0 - z * x);
+    let mut g = [0.0; 2];
+    tape.vjp(&[f1, f2], &[2.0, 3.0], &mut g);
+    assert_close!(g[0], 2.0 * x0.cos() - 3.0 * 1.5);
+    assert_close!(g[1], -3.0 * x0);
+
+    // Constants never reach the tape.
+    let tape = Tape::<f64>::new();
+    let c = (tape.constant(2.0) * 3.0).sqrt() + 1.0;
+    assert_eq!(tape.len(), 0);
+    assert_close!(c.value(), 6.0_f64.sqrt() + 1.0);
+
+    // A static kernel applied to scaled handles sees their scales.
+    let (a, b) = vars();
+    let kernel = a * b;
+    let tape = Tape::new();
+    let [x, z] = tape.input_array([x0, 1.5]);
+    let y = tape.apply(&kernel, &[x.exp(), -z]);
+    let g = tape.gradient_vec(y);
+    assert_close!(g[0], -x0.exp() * 1.5);
+    assert_close!(g[1], -x0.exp());
+}
+
+#[test]
 fn inputs_made_one_by_one_and_unused_inputs() {
     let tape = Tape::<f64>::new();
     let x = tape.input(2.0);
