@@ -19,6 +19,20 @@ pub(crate) struct Node<T> {
     pub(crate) partials: [T; 2],
 }
 
+impl<T: Scalar> Node<T> {
+    /// The reverse step of the node whose adjoint is `adj`: `adj ·` each partial added to
+    /// the adjoint of its operand.
+    #[inline(always)]
+    pub(crate) fn backward(self, adj: T, adjoints: &mut [T]) {
+        let Node {
+            args: [i, j],
+            partials: [p, q],
+        } = self;
+        adjoints[i as usize] += adj * p;
+        adjoints[j as usize] += adj * q;
+    }
+}
+
 /// A value recorded by [`Expr::record`](crate::Expr::record): a node, the value, and the
 /// derivative of the value with respect to the node's value (its *scale*).
 ///
@@ -124,12 +138,14 @@ impl<T: Scalar> Store<T> {
     /// operands: both point at the slot with partial zero.
     #[inline(always)]
     pub(crate) fn inputs(&mut self, n: usize) -> u32 {
-        let first = self.next_node();
-        if u32::try_from(self.nodes.len() + n + 1).is_err() {
-            full()
-        }
+        // One past the last new node, the end of the range of their indices, must fit.
+        let end = match u32::try_from(self.nodes.len() + n + 1) {
+            Ok(end) => end,
+            Err(_) => full(),
+        };
+        let first = end - n as u32;
         if self.lead as usize == self.nodes.len() {
-            self.lead = first - 1 + n as u32;
+            self.lead = end - 1;
         }
         let input = Node {
             args: [SLOT; 2],
@@ -139,7 +155,7 @@ impl<T: Scalar> Store<T> {
         for _ in 0..n {
             self.nodes.push(input);
         }
-        self.inputs.extend(first..first + n as u32);
+        self.inputs.extend(first..end);
         first
     }
 

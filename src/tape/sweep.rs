@@ -2,7 +2,7 @@
 
 use alloc::vec::Vec;
 
-use super::store::{Node, Store};
+use super::store::Store;
 use super::var::same_tape;
 use super::{Tape, Var};
 use crate::Scalar;
@@ -180,13 +180,7 @@ impl<T: Scalar> Store<T> {
         let adj = &mut self.adjoints[..=n];
         let mut k = n;
         for node in nodes.iter().rev() {
-            let a = adj[k];
-            let Node {
-                args: [i, j],
-                partials: [p, q],
-            } = *node;
-            adj[i as usize] += a * p;
-            adj[j as usize] += a * q;
+            node.backward(adj[k], adj);
             k -= 1;
         }
     }
@@ -208,15 +202,10 @@ impl<T: Scalar> Store<T> {
             if !live[k] {
                 continue;
             }
-            let a = adj[k];
-            let Node {
-                args: [i, j],
-                partials: [p, q],
-            } = *node;
-            adj[i as usize] += a * p;
-            adj[j as usize] += a * q;
-            live[i as usize] = true;
-            live[j as usize] = true;
+            node.backward(adj[k], adj);
+            for i in node.args {
+                live[i as usize] = true;
+            }
         }
     }
 }
