@@ -246,7 +246,7 @@ impl<T: Scalar> Tape<T> {
     #[inline(always)]
     pub fn input_array<const N: usize>(&self, values: [T; N]) -> [Var<'_, T>; N] {
         let first = self.store.borrow_mut().inputs(N);
-        fresh(self, first, values)
+        record::fresh(self, first, &values)
     }
 
     /// A constant: a handle with no derivative, which records nothing.
@@ -262,17 +262,6 @@ impl<T: Scalar> Tape<T> {
     pub fn constant(&self, v: T) -> Var<'_, T> {
         Var::from_recorded(self, Recorded::constant(v))
     }
-}
-
-/// The handles of `N` inputs made as nodes `first..first + N`.
-#[inline(always)]
-fn fresh<T: Scalar, const N: usize>(tape: &Tape<T>, first: u32, values: [T; N]) -> [Var<'_, T>; N] {
-    let mut node = first;
-    values.map(|v| {
-        let var = Var::from_recorded(tape, Recorded::of_node(node, v));
-        node += 1;
-        var
-    })
 }
 
 impl<T: Scalar> Default for Tape<T> {

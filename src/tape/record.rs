@@ -82,6 +82,17 @@ impl<T: Scalar, const N: usize> Source<T> for Fresh<'_, T, N> {
     }
 }
 
+/// The handles of `N` inputs made as nodes `first..first + N`.
+#[inline(always)]
+pub(super) fn fresh<'t, T: Scalar, const N: usize>(
+    tape: &'t Tape<T>,
+    first: u32,
+    values: &[T; N],
+) -> [Var<'t, T>; N] {
+    let inputs = Fresh { first, values };
+    core::array::from_fn(|i| Var::from_recorded(tape, inputs.get(i)))
+}
+
 /// Handles already on the tape, read in place.
 impl<T: Scalar, const N: usize> Source<T> for &[Var<'_, T>; N] {
     #[inline(always)]
@@ -218,7 +229,7 @@ impl<T: Scalar> Tape<T> {
         x: [T; N],
     ) -> ([Var<'_, T>; N], Var<'_, T>) {
         let (first, y) = self.record_at(f, &x);
-        (super::fresh(self, first, x), Var::from_recorded(self, y))
+        (fresh(self, first, &x), Var::from_recorded(self, y))
     }
 
     /// [`record`](Tape::record) without the handles: the first input node and the output.
