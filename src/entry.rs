@@ -54,7 +54,5 @@ pub fn gradient<T: Scalar, E: Expr<T>, X: Point<T>>(f: &E, x: X) -> (T, GenericA
 /// ```
 #[inline(always)]
 pub fn backprop<T: Scalar, E: Expr<T>, X: Point<T>>(f: &E, x: &X, seed: T, grad: &mut X) -> T {
-    let (v, cache) = f.forward(x);
-    f.backward(&cache, seed, grad);
-    v
+    f.fused(x, seed, grad)
 }

@@ -509,3 +509,56 @@ fn literals_free_functions_and_high_indices() {
     assert_eq!((g[0], g[20]), (-2.0, 3.0));
     assert!(g[1..20].iter().all(|&d| d == 0.0));
 }
+
+/// `backprop` sweeps sums, let bodies and branches in one pass (`Expr::fused`); the two
+/// separate sweeps (`forward`, then `backward`) are the reference: the same operations in
+/// the same order, so the same bits, into a buffer that already holds something.
+#[test]
+fn the_one_pass_sweep_equals_the_two_sweeps() {
+    const N: usize = 5;
+    fn two_sweeps<E: Expr<f64>>(f: &E, x: &[f64; N], seed: f64, g: &mut [f64; N]) -> f64 {
+        let (v, cache) = f.forward(x);
+        f.backward(&cache, seed, g);
+        v
+    }
+    fn check<E: Expr<f64>>(f: &E, name: &str) {
+        for k in 0..6 {
+            let x: [f64; N] = core::array::from_fn(|i| ((i * 5 + k * 3) as f64 * 0.61).sin());
+            let seed = [1.0, -2.5, 0.125][k % 3];
+            let start: [f64; N] = core::array::from_fn(|i| i as f64 * 0.3 - 0.7);
+            let (mut one, mut two) = (start, start);
+            let v1 = backprop(f, &x, seed, &mut one);
+            let v2 = two_sweeps(f, &x, seed, &mut two);
+            assert_eq!(v1.to_bits(), v2.to_bits(), "{name}: value at {x:?}");
+            for i in 0..N {
+                assert_eq!(one[i].to_bits(), two[i].to_bits(), "{name}: ∂{i} at {x:?}");
+            }
+        }
+    }
+    let (a, b, c, d, e) = vars();
+    check(
+        &sum_over::<N, _, _>(|i| at(i) * at((i + 2) % N).sin() + at(i).exp() * at((i + 1) % N)),
+        "sum_over",
+    );
+    check(
+        &sum((
+            a * b,
+            b.sin() * c,
+            c / d,
+            d * e * a,
+            sum([at(0) * at(2), at(3) * at(4)]),
+        )),
+        "sums of a tuple and an array",
+    );
+    check(&(a * b + (c.exp() + d * e)), "nested additions");
+    check(
+        &let_in(a * b - c, move |p| {
+            let_in(p.sin() + d, move |q| p * q + q.exp() * e)
+        }),
+        "nested lets",
+    );
+    check(
+        &select(lt(a, b), a * c + b, (b - e).powi(3) + d.cos()),
+        "select",
+    );
+}

@@ -39,17 +39,14 @@ pub trait Outputs<T: Scalar> {
 #[inline(always)]
 fn row<T: Scalar, E: Expr<T>, X: Point<T>>(f: &E, x: &X) -> (T, X) {
     let mut g = X::zeros();
-    let (v, cache) = f.forward(x);
-    f.backward(&cache, T::one(), &mut g);
+    let v = f.fused(x, T::one(), &mut g);
     (v, g)
 }
 
 /// `f(x)`, adding `seed·∇f(x)` into `grad`.
 #[inline(always)]
 fn seeded<T: Scalar, E: Expr<T>, X: Point<T>>(f: &E, x: &X, seed: T, grad: &mut X) -> T {
-    let (v, cache) = f.forward(x);
-    f.backward(&cache, seed, grad);
-    v
+    f.fused(x, seed, grad)
 }
 
 /// [`Outputs`] for a tuple of expressions.

@@ -83,6 +83,21 @@ where
         self.bound.backward(cb, bound_adj, sink);
     }
     #[inline(always)]
+    fn fused<C: Ctx<T>, S: Sink<T>>(&self, ctx: &C, adj: T, sink: &mut S) -> T {
+        // The body's adjoint is known: it is swept at once, and the bound expression after
+        // it, with the adjoint its uses summed.
+        let (value, cb) = self.bound.forward(ctx);
+        let body = (self.body)(Ph { slot: C::DEPTH });
+        let mut inner = BoundAdj {
+            outer: &mut *sink,
+            adj: T::zero(),
+        };
+        let y = body.fused(&Bound { outer: ctx, value }, adj, &mut inner);
+        let bound_adj = inner.adj;
+        self.bound.backward(&cb, bound_adj, sink);
+        y
+    }
+    #[inline(always)]
     fn record<R: crate::tape::Recorder<T>>(&self, rec: &mut R) -> crate::tape::Recorded<T> {
         let value = self.bound.record(rec);
         let body = (self.body)(Ph { slot: R::DEPTH });

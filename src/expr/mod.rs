@@ -58,6 +58,24 @@ pub trait Expr<T: Scalar>: Node {
     /// [`forward`](Expr::forward) at the same inputs.
     fn backward<S: Sink<T>>(&self, cache: &Self::Cache, adj: T, sink: &mut S);
 
+    /// Both sweeps at once, for an adjoint known before the forward sweep: returns the
+    /// value at the inputs of `ctx` and adds `adj · ∂self/∂xᵢ` into `sink`, as
+    /// [`forward`](Expr::forward) then [`backward`](Expr::backward) do (which is the
+    /// default), with the same operations in the same order.
+    ///
+    /// A node whose operands' adjoints do not depend on the values (a sum, a let's body, a
+    /// branch) overrides it to pass the adjoint down at once: each operand is then swept
+    /// whole before the next is evaluated, and its cache is dead before the next is made. A
+    /// sum of many terms so keeps one term's cache, not all of them, as a gradient written
+    /// by hand does. The entry points ([`gradient`](crate::gradient),
+    /// [`backprop`](crate::backprop), the Jacobians) call it.
+    #[inline(always)]
+    fn fused<C: Ctx<T>, S: Sink<T>>(&self, ctx: &C, adj: T, sink: &mut S) -> T {
+        let (y, cache) = self.forward(ctx);
+        self.backward(&cache, adj, sink);
+        y
+    }
+
     /// Records the expression onto a tape through `rec`, operation by operation, with the
     /// same rules (see [`Recorder`](crate::tape::Recorder)): a let-bound value is recorded
     /// once and shared, a `select` records only the branch taken. The building block of

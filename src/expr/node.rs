@@ -80,6 +80,19 @@ impl<T: Scalar, R: BinaryRule, A: Expr<T>, B: Expr<T>> Expr<T> for Binary<R, A, 
         self.b.backward(&cache.3, adj * cache.1, sink);
     }
     #[inline(always)]
+    fn fused<C: Ctx<T>, S: Sink<T>>(&self, ctx: &C, adj: T, sink: &mut S) -> T {
+        if R::PASSES_ADJOINT {
+            // `adj · 1` is `adj`: each operand is swept whole, one after the other.
+            let a = self.a.fused(ctx, adj, sink);
+            let b = self.b.fused(ctx, adj, sink);
+            self.rule.value(a, b)
+        } else {
+            let (y, cache) = self.forward(ctx);
+            self.backward(&cache, adj, sink);
+            y
+        }
+    }
+    #[inline(always)]
     fn record<Q: crate::tape::Recorder<T>>(&self, rec: &mut Q) -> crate::tape::Recorded<T> {
         // `b` first: the reverse sweep then visits `a`'s nodes before `b`'s, in the order
         // of `backward`, so both engines add the contributions to an input alike.

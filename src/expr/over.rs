@@ -60,6 +60,12 @@ where
             (self.0)(i).backward(c, adj, sink);
         }
     }
+    #[inline(always)]
+    fn fused<C: Ctx<T>, S: Sink<T>>(&self, ctx: &C, adj: T, sink: &mut S) -> T {
+        // Every term's adjoint is `adj`: each term is swept whole, its cache dead before
+        // the next term is made. The same additions in the same order as the two sweeps.
+        (0..N).fold(T::zero(), |s, i| s + (self.0)(i).fused(ctx, adj, sink))
+    }
     fn record<R: crate::tape::Recorder<T>>(&self, rec: &mut R) -> crate::tape::Recorded<T> {
         // As `SumOf`: each term, then its addition.
         let zero = rec.constant(T::zero());

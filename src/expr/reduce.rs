@@ -41,6 +41,13 @@ impl<T: Scalar, E: Expr<T>, const N: usize> Expr<T> for SumOf<E, N> {
         }
     }
     #[inline(always)]
+    fn fused<C: Ctx<T>, S: Sink<T>>(&self, ctx: &C, adj: T, sink: &mut S) -> T {
+        // As `SumOver`: one term at a time, first to last.
+        self.0
+            .iter()
+            .fold(T::zero(), |s, e| s + e.fused(ctx, adj, sink))
+    }
+    #[inline(always)]
     fn record<R: crate::tape::Recorder<T>>(&self, rec: &mut R) -> crate::tape::Recorded<T> {
         // Each term, then its addition: the sweep then meets the chain of additions
         // interleaved with independent work on the terms (a contiguous chain of additions

@@ -120,6 +120,14 @@ where
         }
     }
     #[inline(always)]
+    fn fused<X: Ctx<T>, S: Sink<T>>(&self, ctx: &X, adj: T, sink: &mut S) -> T {
+        if self.cond.test(ctx) {
+            self.then.fused(ctx, adj, sink)
+        } else {
+            self.other.fused(ctx, adj, sink)
+        }
+    }
+    #[inline(always)]
     fn record<Q: crate::tape::Recorder<T>>(&self, rec: &mut Q) -> crate::tape::Recorded<T> {
         if self.cond.test(rec) {
             self.then.record(rec)

@@ -6,6 +6,9 @@ use crate::Scalar;
 /// Declares a zero-sized binary rule from its value and its `(value, ∂a, ∂b)` triple.
 macro_rules! binary_rule {
     ($(#[$doc:meta])* $name:ident, $fname:literal, |$a:ident, $b:ident| $value:expr, |$p:ident, $q:ident| $eval:expr) => {
+        binary_rule!($(#[$doc])* $name, $fname, |$a, $b| $value, |$p, $q| $eval, false);
+    };
+    ($(#[$doc:meta])* $name:ident, $fname:literal, |$a:ident, $b:ident| $value:expr, |$p:ident, $q:ident| $eval:expr, $passes:expr) => {
         $(#[$doc])*
         #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
         pub struct $name;
@@ -20,13 +23,14 @@ macro_rules! binary_rule {
             fn eval<T: Scalar>(self, $p: T, $q: T) -> (T, T, T) {
                 $eval
             }
+            const PASSES_ADJOINT: bool = $passes;
         }
     };
 }
 
 binary_rule!(
     /// `a + b`; partials `(1, 1)`.
-    Add, "add", |a, b| a + b, |a, b| (a + b, T::one(), T::one())
+    Add, "add", |a, b| a + b, |a, b| (a + b, T::one(), T::one()), true
 );
 binary_rule!(
     /// `a − b`; partials `(1, −1)`.

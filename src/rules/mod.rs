@@ -38,6 +38,10 @@ pub trait BinaryRule: Copy + Send + Sync + 'static {
     fn value<T: Scalar>(self, a: T, b: T) -> T;
     /// `(f(a, b), ∂f/∂a, ∂f/∂b)`.
     fn eval<T: Scalar>(self, a: T, b: T) -> (T, T, T);
+    /// `true` when both partials are 1 whatever the arguments (`+`): the adjoint reaches
+    /// both operands unchanged, so the static engine hands it to each operand before
+    /// evaluating it (see [`Expr::fused`](crate::Expr::fused)).
+    const PASSES_ADJOINT: bool = false;
 }
 
 /// A function of three arguments: `y = f(a, b, c)`.
