@@ -336,29 +336,55 @@ fn recorded_gradients_are_the_static_ones_to_rounding() {
 
 #[test]
 fn record_shares_a_let_bound_value() {
-    // x⁸ by three nested squarings: three multiplications, not seven, and 8x⁷.
+    // x⁸ by three nested squarings: every value depends on x alone, so no node beside the
+    // input, and 8x⁷.
     let (x,) = vars();
     let f = squarings!(x; 1 2 3);
     let tape = Tape::new();
     let (_, y) = tape.record(&f, [1.3]);
-    assert_eq!(tape.len(), 1 + 3);
+    assert_eq!(tape.len(), 1);
     assert_close!(y.value(), 1.3_f64.powi(8));
     assert_close!(tape.gradient_vec(y)[0], 8.0 * 1.3_f64.powi(7));
+
+    // x·y + z depends on three nodes: one node. Bound once, it is recorded once however
+    // often the body uses it; copied, it is recorded at each use.
+    let (x, y, z) = vars();
+    let shared = let_in(x * y + z, |p| p * p + p.sin());
+    let copied = (x * y + z) * (x * y + z) + (x * y + z).sin();
+    let at = [0.5, -1.5, 2.0];
+    let (p, dp) = (
+        0.5 * -1.5 + 2.0,
+        2.0 * (0.5 * -1.5 + 2.0) + (0.5_f64 * -1.5 + 2.0).cos(),
+    );
+    let tape = Tape::new();
+    let (_, out) = tape.record(&shared, at);
+    assert_eq!(tape.len(), 3 + 1);
+    assert_close!(out.value(), p * p + p.sin());
+    let g = tape.gradient_vec(out);
+    assert_close!(g[0], dp * -1.5);
+    assert_close!(g[1], dp * 0.5);
+    assert_close!(g[2], dp);
+    let tape = Tape::new();
+    let (_, out) = tape.record(&copied, at);
+    // A node per copy, and more to combine them.
+    assert!(tape.len() >= 3 + 3, "{} nodes", tape.len());
+    assert_close!(tape.gradient_vec(out)[2], dp);
 }
 
 #[test]
 fn record_takes_only_the_selected_branch() {
-    let (x,) = vars();
-    let f = select(lt(x, 0.0), x.sin().exp(), x * x * x);
+    let (x, y, z) = vars();
+    let f = select(lt(x, 0.0), x.sin().exp(), x * y + y * z);
     for (p, nodes, d) in [
-        // exp(sin x) has one recorded operand at each step: no node beside the input.
-        (-0.5_f64, 1, (-0.5_f64).cos() * (-0.5_f64).sin().exp()),
-        (2.0, 3, 12.0),
+        // exp(sin x) depends on x alone: no node beside the inputs.
+        (-0.5_f64, 3, (-0.5_f64).cos() * (-0.5_f64).sin().exp()),
+        // x·y + y·z depends on three nodes: one node.
+        (2.0, 3 + 1, 3.0),
     ] {
         let tape = Tape::new();
-        let (_, y) = tape.record(&f, [p]);
+        let (_, out) = tape.record(&f, [p, 3.0, 4.0]);
         assert_eq!(tape.len(), nodes, "at {p}");
-        assert_close!(tape.gradient_vec(y)[0], d);
+        assert_close!(tape.gradient_vec(out)[0], d);
     }
 }
 
@@ -433,11 +459,12 @@ fn one_operand_operations_fold_into_the_handle() {
     assert_close!(y.value(), e);
     assert_close!(tape.gradient_vec(y)[0], e * 2.0 * x0.cos());
 
-    // A scaled handle meets another recorded value: one node, both scales multiplied in.
+    // A scaled handle meets another recorded value: two terms, both scales multiplied in,
+    // still no node.
     let tape = Tape::new();
     let [x, z] = tape.input_array([x0, 1.5]);
     let y = (-x).exp() * (3.0 * z);
-    assert_eq!(tape.len(), 3);
+    assert_eq!(tape.len(), 2);
     let g = tape.gradient_vec(y);
     assert_close!(g[0], -(-x0).exp() * 4.5);
     assert_close!(g[1], (-x0).exp() * 3.0);
@@ -514,16 +541,17 @@ fn bytes_per_node() {
 
 #[test]
 fn ten_million_nodes_without_recursion() {
-    // yₖ₊₁ = yₖ·a + b from y₀ = x, two nodes per step: y_N = x aᴺ + b (aᴺ − 1)/(a − 1).
+    // yₖ₊₁ = yₖ·a + b from y₀ = x: y_N = x aᴺ + b (aᴺ − 1)/(a − 1). Each operation meets a
+    // third node, so two nodes per step (one in the first, where y·a has two terms).
     const STEPS: i32 = 5_000_000;
     let (x0, a0, b0) = (0.75, 1.0 - 1e-7, 1e-3);
-    let tape = Tape::with_capacity(2 * STEPS as usize + 3);
+    let tape = Tape::with_capacity(2 * STEPS as usize + 2);
     let [x, a, b] = tape.input_array([x0, a0, b0]);
     let mut y = x;
     for _ in 0..STEPS {
         y = y * a + b;
     }
-    assert_eq!(tape.len(), 2 * STEPS as usize + 3);
+    assert_eq!(tape.len(), 2 * STEPS as usize + 2);
     let mut g = [0.0; 3];
     tape.gradient(y, &mut g);
     let n = f64::from(STEPS);

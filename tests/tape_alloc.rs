@@ -113,11 +113,14 @@ fn a_binary_operation_costs_at_most_32_bytes() {
     const NODES: usize = 1 << 16;
     let (peak, (value, slope)) = peak_bytes(|| {
         let tape = Tape::<f64>::with_capacity(NODES);
-        // One input and NODES − 1 products of two recorded values: y = x^NODES.
-        let x = tape.input(1.0 + 1e-6);
-        let mut y = x;
-        for _ in 1..NODES {
-            y *= x;
+        // Three inputs, then products that each depend on three nodes and so record one:
+        // w·t with t = x·z (two terms, no node), then NODES − 4 times y·t. With w = z = 1,
+        // y = x^(NODES − 3).
+        let [x, z, w] = tape.input_array([1.0 + 1e-6, 1.0, 1.0]);
+        let t = x * z;
+        let mut y = w * t;
+        for _ in 4..NODES {
+            y *= t;
         }
         assert_eq!(tape.len(), NODES);
         (y.value(), tape.gradient_vec(y)[0])
@@ -130,9 +133,9 @@ fn a_binary_operation_costs_at_most_32_bytes() {
     );
     assert!(per_node >= 32.0, "the count missed the tape: {per_node}");
     assert_eq!(Tape::<f64>::BYTES_PER_NODE, 32);
-    // The work was real: x^N and N x^(N−1).
+    // The work was real: xⁿ and n xⁿ⁻¹ with n = NODES − 3.
     let x0: f64 = 1.0 + 1e-6;
-    let n = NODES as i32;
+    let n = NODES as i32 - 3;
     assert_close!(value, x0.powi(n), 1e-10, 0.0);
     assert_close!(slope, f64::from(n) * x0.powi(n - 1), 1e-10, 0.0);
 }

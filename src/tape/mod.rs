@@ -24,17 +24,20 @@
 //!
 //! ## How it is stored
 //! A [`Tape`] is an array of nodes and, during the reverse sweep, an array of adjoints. A
-//! node is an operation on two recorded values: their node indices (`[u32; 2]`) and the
-//! two local partial derivatives (`[T; 2]`), computed by the rule when the node is
+//! node is a value recorded as a combination of two others: their node indices
+//! (`[u32; 2]`) and the two partial derivatives (`[T; 2]`), computed by the rules as it is
 //! recorded. An input is a node with no operands.
 //!
-//! An operation with one recorded operand appends nothing. A handle carries, beside its
-//! node and its value, its *scale*: the derivative of its value with respect to its
-//! node's. `sin(x)` is `x`'s node with the scale multiplied by `cos x`; `2 · x`, `x + 1`
-//! and `−x` likewise; the next operation that meets another recorded value multiplies the
-//! scale into its partial. So one-argument functions and arithmetic with constants cost
-//! no node and no step of the reverse sweep, and constants cost nothing at all; `mul_add`
-//! of three recorded values is two nodes. Node values are not stored: each handle carries
+//! A handle carries, beside its value, its derivative with respect to up to two nodes
+//! (two *terms*: node indices and *scales*), and an operation appends nothing while its
+//! result depends on at most two nodes. An input is one term, itself with scale 1.
+//! `sin(x)`, `2 · x`, `x + 1` and `−x` rescale `x`'s term; `x · sin(y)` has the two terms
+//! `x` and `y`; `x · x` and `x·y + y` merge the terms of a node that appears twice. Only an
+//! operation whose result would depend on three or four nodes appends nodes: one per pair of
+//! terms it folds, with their scales as partials, leaving a term of scale 1 for each. So
+//! one-argument functions, arithmetic with constants and whatever depends on two inputs
+//! cost no node and no step of the reverse sweep, constants cost nothing at all, and a sum
+//! `Σ f(xᵢ, xᵢ₊₁)` costs one node a term. Node values are not stored: each handle carries
 //! its own.
 //!
 //! For `f64` a node takes [`Tape::<f64>::BYTES_PER_NODE`](Tape::BYTES_PER_NODE) = 32 bytes,
@@ -168,17 +171,18 @@ impl<T: Scalar> Tape<T> {
         self.store.get_mut().clear();
     }
 
-    /// The number of nodes recorded: the inputs, and the operations that combine two
-    /// recorded values (`mul_add` of three counts two). An operation with a single
-    /// recorded operand (`sin(x)`, `x + 1`) and anything on constants record nothing.
+    /// The number of nodes recorded: the inputs, and a node for each pair of terms folded
+    /// where a result would depend on more than two nodes (see
+    /// [the storage](crate::tape#how-it-is-stored)). Anything that depends on at most two
+    /// nodes (`sin(x)`, `x + 1`, `x · y`) and anything on constants records nothing.
     ///
     /// ```
     /// let tape = tapeless::Tape::new();
-    /// let [x, y] = tape.input_array([1.0, 2.0]);
-    /// let _ = (x + 1.0).sin(); // folded into the handle
-    /// assert_eq!(tape.len(), 2);
-    /// let _ = x * y.exp(); // one node
+    /// let [x, y, z] = tape.input_array([1.0, 2.0, 3.0]);
+    /// let p = (x + 1.0).sin() * y.exp(); // two terms, x and y: no node
     /// assert_eq!(tape.len(), 3);
+    /// let _ = p * z; // would depend on x, y and z: the terms of p become one node
+    /// assert_eq!(tape.len(), 4);
     /// ```
     pub fn len(&self) -> usize {
         self.store.borrow().nodes.len()

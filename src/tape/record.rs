@@ -36,19 +36,19 @@ pub trait Recorder<T: Scalar>: Ctx<T> + sealed::Sealed<T> {
         Recorded::constant(value)
     }
 
-    /// Records `rule(a)`: one node.
+    /// Records `rule(a)`: no node, the terms rescaled.
     #[inline(always)]
     fn unary<R: UnaryRule>(&mut self, rule: R, a: Recorded<T>) -> Recorded<T> {
         self.store().unary(rule, a)
     }
 
-    /// Records `rule(a, b)`: one node.
+    /// Records `rule(a, b)`: nodes only where the result would depend on more than two.
     #[inline(always)]
     fn binary<R: BinaryRule>(&mut self, rule: R, a: Recorded<T>, b: Recorded<T>) -> Recorded<T> {
         self.store().binary(rule, a, b)
     }
 
-    /// Records `rule(a, b, c)`: two nodes.
+    /// Records `rule(a, b, c)`: as `(a, b)`, then that with `c`.
     #[inline(always)]
     fn ternary<R: TernaryRule>(
         &mut self,
@@ -192,7 +192,7 @@ impl<R: Recorder<T>, T: Scalar> Recorder<T> for BoundRecorder<'_, R, T> {
 impl<T: Scalar> Tape<T> {
     /// Records the static expression `f` at the point `x`: `N` new inputs, then the
     /// operations of `f`, computed by the same rules as the static engine, as handle
-    /// operations would record them (one node per operation on two recorded values).
+    /// operations would record them (see [the storage](crate::tape#how-it-is-stored)).
     /// Returns the input handles and the output. The tape's arrays are borrowed once for the
     /// whole expression.
     ///

@@ -33,22 +33,26 @@ impl<T: Scalar> Node<T> {
     }
 }
 
-/// A value recorded by [`Expr::record`](crate::Expr::record): a node, the value, and the
-/// derivative of the value with respect to the node's value (its *scale*).
+/// A value recorded by [`Expr::record`](crate::Expr::record): the value and its derivative
+/// with respect to up to two nodes (its *terms*: node indices and *scales*).
 ///
-/// An operation with a single recorded operand (a one-argument function, or arithmetic
-/// with a constant) appends no node: its result is its operand's node with the scale
-/// multiplied by the operation's derivative, and the operation that next combines it with
-/// another recorded value multiplies that scale into its partial.
+/// An input is one term, itself with scale 1. An operation appends no node as long as its
+/// result still depends on at most two nodes: `sin x`, `2x` and `x + 1` rescale `x`'s
+/// term; `x · sin y` is the two terms `x` and `y`; `x · x` and `x·y + y` merge the terms of
+/// a node that appears twice. Only a result that would depend on three or four nodes
+/// appends nodes, one per pair of terms it folds (their node indices and scales), and keeps
+/// a term with scale 1 for each.
 ///
 /// Made and combined only through a [`Recorder`](super::Recorder), which
 /// [`Tape::record`](super::Tape::record) and [`Tape::apply`](super::Tape::apply) turn into a
 /// handle ([`Var`](super::Var)) at the end.
 #[derive(Clone, Copy, Debug)]
 pub struct Recorded<T> {
-    pub(crate) node: u32,
     pub(crate) value: T,
-    pub(crate) scale: T,
+    /// The nodes: `[SLOT, SLOT]` for a constant, `[node, SLOT]` for one term.
+    pub(crate) nodes: [u32; 2],
+    /// `∂value/∂node` for each node (not read for the slot).
+    pub(crate) scales: [T; 2],
 }
 
 impl<T: Scalar> Recorded<T> {
@@ -58,13 +62,13 @@ impl<T: Scalar> Recorded<T> {
         self.value
     }
 
-    /// A constant: no node of its own.
+    /// A constant: no term.
     #[inline(always)]
     pub(crate) fn constant(value: T) -> Self {
         Recorded {
-            node: SLOT,
             value,
-            scale: T::one(),
+            nodes: [SLOT; 2],
+            scales: [T::zero(); 2],
         }
     }
 
@@ -72,16 +76,36 @@ impl<T: Scalar> Recorded<T> {
     #[inline(always)]
     pub(crate) fn of_node(node: u32, value: T) -> Self {
         Recorded {
-            node,
             value,
-            scale: T::one(),
+            nodes: [node, SLOT],
+            scales: [T::one(), T::zero()],
         }
     }
 
     /// `true` for a constant.
     #[inline(always)]
     pub(crate) fn is_constant(self) -> bool {
-        self.node == SLOT
+        self.nodes[0] == SLOT
+    }
+
+    /// The result `value` of an operation whose only recorded operand is `self`, with
+    /// partial `d`: the same terms, scaled.
+    #[inline(always)]
+    fn rescaled(self, value: T, d: T) -> Self {
+        Recorded {
+            value,
+            nodes: self.nodes,
+            scales: [d * self.scales[0], d * self.scales[1]],
+        }
+    }
+
+    /// The terms `(node, scale)`; a slot term seeds the slot, whose adjoint is not read.
+    #[inline(always)]
+    pub(crate) fn terms(self) -> [(u32, T); 2] {
+        [
+            (self.nodes[0], self.scales[0]),
+            (self.nodes[1], self.scales[1]),
+        ]
     }
 }
 
@@ -159,52 +183,82 @@ impl<T: Scalar> Store<T> {
         first
     }
 
-    /// The result `value` of an operation on `a` and `b` with partials `da` and `db`.
-    ///
-    /// Only an operation on two recorded values appends a node (its partials times the
-    /// operands' scales); with one, the result is that operand's node with its scale times
-    /// the partial; with none, it is a constant.
+    /// Appends the node `Σ partials[k] · nodes[k]` and returns its index.
+    #[inline(always)]
+    fn push(&mut self, args: [u32; 2], partials: [T; 2]) -> u32 {
+        let node = self.next_node();
+        self.nodes.push(Node { args, partials });
+        node
+    }
+
+    /// The result `value` of an operation on `a` and `b` with partials `da` and `db`: the
+    /// union of their terms, each scaled by its operand's partial, a node that is a term
+    /// of both merged. Nodes are appended only when more than two terms are left.
     #[inline(always)]
     fn combine(&mut self, value: T, a: Recorded<T>, da: T, b: Recorded<T>, db: T) -> Recorded<T> {
-        match (a.is_constant(), b.is_constant()) {
-            (false, false) => {
-                let node = self.next_node();
-                self.nodes.push(Node {
-                    args: [a.node, b.node],
-                    partials: [da * a.scale, db * b.scale],
-                });
-                Recorded::of_node(node, value)
+        if b.is_constant() {
+            return a.rescaled(value, da);
+        }
+        if a.is_constant() {
+            return b.rescaled(value, db);
+        }
+        let mut nodes = [a.nodes[0], a.nodes[1], SLOT, SLOT];
+        let mut scales = [da * a.scales[0], da * a.scales[1], T::zero(), T::zero()];
+        let mut len = if a.nodes[1] == SLOT { 1 } else { 2 };
+        for (m, s) in b.terms() {
+            if m == SLOT {
+                break;
             }
-            (false, true) => Recorded {
-                node: a.node,
+            let q = db * s;
+            if m == nodes[0] {
+                scales[0] += q;
+            } else if m == nodes[1] {
+                scales[1] += q;
+            } else {
+                nodes[len] = m;
+                scales[len] = q;
+                len += 1;
+            }
+        }
+        match len {
+            1 | 2 => Recorded {
                 value,
-                scale: da * a.scale,
+                nodes: [nodes[0], nodes[1]],
+                scales: [scales[0], scales[1]],
             },
-            (true, false) => Recorded {
-                node: b.node,
-                value,
-                scale: db * b.scale,
-            },
-            (true, true) => Recorded::constant(value),
+            // Three terms: the first two (the left operand's, when it has two) become a node.
+            3 => {
+                let n = self.push([nodes[0], nodes[1]], [scales[0], scales[1]]);
+                Recorded {
+                    value,
+                    nodes: [n, nodes[2]],
+                    scales: [T::one(), scales[2]],
+                }
+            }
+            _ => {
+                let n = self.push([nodes[0], nodes[1]], [scales[0], scales[1]]);
+                let m = self.push([nodes[2], nodes[3]], [scales[2], scales[3]]);
+                Recorded {
+                    value,
+                    nodes: [n, m],
+                    scales: [T::one(), T::one()],
+                }
+            }
         }
     }
 
-    /// Records `rule(a)`: no node, a new scale.
+    /// Records `rule(a)`: no node, the terms rescaled.
     #[inline(always)]
     pub(crate) fn unary<R: UnaryRule>(&mut self, rule: R, a: Recorded<T>) -> Recorded<T> {
         let (value, d) = rule.eval(a.value);
         if a.is_constant() {
             Recorded::constant(value)
         } else {
-            Recorded {
-                node: a.node,
-                value,
-                scale: d * a.scale,
-            }
+            a.rescaled(value, d)
         }
     }
 
-    /// Records `rule(a, b)`: a node if both are recorded values.
+    /// Records `rule(a, b)`: nodes only if the result has more than two terms.
     #[inline(always)]
     pub(crate) fn binary<R: BinaryRule>(
         &mut self,
@@ -216,7 +270,7 @@ impl<T: Scalar> Store<T> {
         self.combine(value, a, da, b, db)
     }
 
-    /// Records `rule(a, b, c)`: as `(a, b)`, then that with `c` (up to two nodes).
+    /// Records `rule(a, b, c)`: as `(a, b)`, then that with `c`.
     #[inline(always)]
     pub(crate) fn ternary<R: TernaryRule>(
         &mut self,

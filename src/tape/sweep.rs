@@ -27,12 +27,16 @@ impl<T: Scalar> Tape<T> {
     ///
     /// # Panics
     /// If `y` is a handle of another tape, or `grad.len()` is not the number of inputs.
+    // Inlined: out of line, the caller read the gradient it had just written with wider
+    // loads than the stores (a store-forwarding stall), which took over half of a small
+    // gradient.
+    #[inline(always)]
     #[track_caller]
     pub fn gradient(&self, y: Var<'_, T>, grad: &mut [T]) -> T {
         same_tape(self, y.tape);
         let mut s = self.store.borrow_mut();
         check_len(grad.len(), s.inputs.len());
-        let top = s.reverse(core::iter::once((y.rec.node, y.rec.scale)));
+        let top = s.reverse(y.rec.terms().into_iter(), true);
         let Store {
             inputs, adjoints, ..
         } = &*s;
@@ -114,7 +118,8 @@ impl<T: Scalar> Tape<T> {
         let top = s.reverse(
             ys.iter()
                 .zip(seeds)
-                .map(|(y, &w)| (y.rec.node, w * y.rec.scale)),
+                .flat_map(|(y, &w)| y.rec.terms().map(|(node, scale)| (node, w * scale))),
+            false,
         );
         let Store {
             inputs, adjoints, ..
@@ -143,30 +148,40 @@ impl<T: Scalar> Store<T> {
     /// unless its partial is infinite or NaN, which turns an input's derivative into NaN.
     /// So when an input's adjoint comes out NaN, the sweep is done again, visiting only the
     /// nodes the outputs depend on: then a NaN that is left is the function's own.
-    fn reverse<I>(&mut self, seeds: I) -> u32
+    ///
+    /// `distinct`: no node but the slot is seeded twice (the terms of one handle), so the
+    /// seeds are stored rather than added.
+    fn reverse<I>(&mut self, seeds: I, distinct: bool) -> u32
     where
         I: Iterator<Item = (u32, T)> + Clone,
     {
         let top = seeds.clone().map(|(i, _)| i).max().unwrap_or(0);
-        self.seed(top, seeds.clone());
+        self.seed(top, seeds.clone(), distinct);
         self.sweep_all(top);
         let poisoned = self
             .inputs
             .iter()
             .any(|&i| i <= top && self.adjoints[i as usize].is_nan());
         if poisoned {
-            self.seed(top, seeds.clone());
+            self.seed(top, seeds.clone(), distinct);
             self.sweep_live(top, seeds);
         }
         top
     }
 
-    /// Adjoints `−0` (the identity of addition) up to node `top`, then the seeds added.
-    fn seed<I: Iterator<Item = (u32, T)>>(&mut self, top: u32, seeds: I) {
+    /// Adjoints `−0` (the identity of addition) up to node `top`, then the seeds added
+    /// (stored, when they are `distinct`: `−0 + w` is `w`, and reading an adjoint just
+    /// written by `resize` can stall on the store; adjacent seeds became one wide load that
+    /// spanned two stores and took half of a small gradient).
+    fn seed<I: Iterator<Item = (u32, T)>>(&mut self, top: u32, seeds: I, distinct: bool) {
         self.adjoints.clear();
         self.adjoints.resize(top as usize + 1, -T::zero());
         for (i, w) in seeds {
-            self.adjoints[i as usize] += w;
+            if distinct {
+                self.adjoints[i as usize] = w;
+            } else {
+                self.adjoints[i as usize] += w;
+            }
         }
     }
 

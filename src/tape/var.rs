@@ -11,7 +11,8 @@ use crate::rules::{self, BinaryRule, TernaryRule, UnaryRule};
 /// `-`, and `+= -= *= /=`) work between handles and with plain numbers of the tape's type
 /// on either side; every elementary function of [`rules`](crate::rules) is a method, with
 /// the names of the static engine's [`Node`](crate::Node) methods. Each operation computes
-/// its value and its local partials with the rule and appends one node to the tape.
+/// its value and its local partials with the rule; it appends nodes only where its result
+/// would depend on more than two nodes (see [the storage](crate::tape#how-it-is-stored)).
 ///
 /// ```
 /// use tapeless::Tape;
@@ -46,11 +47,19 @@ impl<T: Copy> Copy for Var<'_, T> {}
 
 impl<T: core::fmt::Debug> core::fmt::Debug for Var<'_, T> {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        let Recorded { node, value, scale } = &self.rec;
-        if *node == SLOT {
-            write!(f, "Var(constant {value:?})")
-        } else {
-            write!(f, "Var({value:?}: node {node} scaled by {scale:?})")
+        let Recorded {
+            value,
+            nodes,
+            scales,
+        } = &self.rec;
+        match nodes {
+            [SLOT, _] => write!(f, "Var(constant {value:?})"),
+            [n, SLOT] => write!(f, "Var({value:?}: node {n} scaled by {:?})", scales[0]),
+            [n, m] => write!(
+                f,
+                "Var({value:?}: node {n} scaled by {:?}, node {m} by {:?})",
+                scales[0], scales[1]
+            ),
         }
     }
 }
@@ -80,7 +89,7 @@ impl<'t, T: Scalar> Var<'t, T> {
         Var { tape, rec }
     }
 
-    /// The node, value and scale, without the tape.
+    /// The value and terms, without the tape.
     #[inline(always)]
     pub(super) fn recorded(self) -> Recorded<T> {
         self.rec
@@ -103,7 +112,7 @@ impl<'t, T: Scalar> Var<'t, T> {
         self.tape
     }
 
-    /// `rule(self)`: records one node with the partial the rule computes. Every unary
+    /// `rule(self)`: rescales the terms by the partial the rule computes. Every unary
     /// method is this with its rule; it also serves rules defined outside the crate.
     ///
     /// ```
@@ -118,7 +127,7 @@ impl<'t, T: Scalar> Var<'t, T> {
         Var::from_recorded(self.tape, r)
     }
 
-    /// `rule(self, other)`, with `other` a handle or a number; records one node.
+    /// `rule(self, other)`, with `other` a handle or a number.
     ///
     /// # Panics
     /// If `other` is a handle of another tape.
@@ -131,7 +140,7 @@ impl<'t, T: Scalar> Var<'t, T> {
         Var::from_recorded(self.tape, r)
     }
 
-    /// `rule(self, b, c)`; records two nodes (`(self, b)` then `(that, c)`).
+    /// `rule(self, b, c)`, recorded as `(self, b)` then that with `c`.
     ///
     /// # Panics
     /// If `b` or `c` is a handle of another tape.
