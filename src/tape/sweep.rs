@@ -2,7 +2,7 @@
 
 use alloc::vec::Vec;
 
-use super::store::Store;
+use super::store::{Node, Store};
 use super::var::same_tape;
 use super::{Tape, Var};
 use crate::Scalar;
@@ -187,6 +187,12 @@ impl<T: Scalar> Store<T> {
 
     /// `āᵢ += ȳ·∂y/∂aᵢ` for every node `y` from `top` down to the first that is not one of
     /// the leading inputs (which have no operands).
+    ///
+    /// A node's contribution to the node just below it (a chain: the running sum, the
+    /// previous step) is kept in a register and added when that node is reached, instead of
+    /// going through memory: the chain's latency is then a multiplication and an addition
+    /// per node, not also a store and its reload. It is the last contribution that node
+    /// receives either way, so the sums are the same.
     #[inline]
     fn sweep_all(&mut self, top: u32) {
         let n = top as usize;
@@ -194,10 +200,29 @@ impl<T: Scalar> Store<T> {
         let nodes = &self.nodes[lead..n];
         let adj = &mut self.adjoints[..=n];
         let mut k = n;
+        // What node `k` still receives from node `k + 1`.
+        let mut carry = -T::zero();
         for node in nodes.iter().rev() {
-            node.backward(adj[k], adj);
+            let a = adj[k] + carry;
+            let Node {
+                args: [i, j],
+                partials: [p, q],
+            } = *node;
+            let below = (k - 1) as u32;
+            carry = -T::zero();
+            if i == below {
+                carry = a * p;
+            } else {
+                adj[i as usize] += a * p;
+            }
+            if j == below {
+                carry += a * q;
+            } else {
+                adj[j as usize] += a * q;
+            }
             k -= 1;
         }
+        adj[k] += carry;
     }
 
     /// The same, visiting only the nodes the seeded outputs depend on.
