@@ -202,47 +202,57 @@ impl<T: Scalar> Store<T> {
         if a.is_constant() {
             return b.rescaled(value, db);
         }
-        let mut nodes = [a.nodes[0], a.nodes[1], SLOT, SLOT];
-        let mut scales = [da * a.scales[0], da * a.scales[1], T::zero(), T::zero()];
-        let mut len = if a.nodes[1] == SLOT { 1 } else { 2 };
-        for (m, s) in b.terms() {
-            if m == SLOT {
-                break;
-            }
-            let q = db * s;
-            if m == nodes[0] {
-                scales[0] += q;
-            } else if m == nodes[1] {
-                scales[1] += q;
-            } else {
-                nodes[len] = m;
-                scales[len] = q;
-                len += 1;
+        // Plain variables, not arrays indexed at run time: those lived on the stack, and
+        // reading two adjacent scales written one by one stalled on the stores.
+        let [a0, a1] = a.nodes;
+        let [mut b0, mut b1] = b.nodes;
+        let (mut p0, mut p1) = (da * a.scales[0], da * a.scales[1]);
+        let (mut q0, q1) = (db * b.scales[0], db * b.scales[1]);
+        // A node that is a term of both: `b`'s term merges into `a`'s.
+        if b0 == a0 {
+            p0 += q0;
+            b0 = SLOT;
+        } else if b0 == a1 {
+            p1 += q0;
+            b0 = SLOT;
+        }
+        if b1 != SLOT {
+            if b1 == a0 {
+                p0 += q1;
+                b1 = SLOT;
+            } else if b1 == a1 {
+                p1 += q1;
+                b1 = SLOT;
             }
         }
-        match len {
-            1 | 2 => Recorded {
-                value,
-                nodes: [nodes[0], nodes[1]],
-                scales: [scales[0], scales[1]],
-            },
-            // Three terms: the first two (the left operand's, when it has two) become a node.
-            3 => {
-                let n = self.push([nodes[0], nodes[1]], [scales[0], scales[1]]);
-                Recorded {
-                    value,
-                    nodes: [n, nodes[2]],
-                    scales: [T::one(), scales[2]],
-                }
+        if b0 == SLOT {
+            (b0, q0) = (b1, q1);
+            b1 = SLOT;
+        }
+        let terms = |n, p, m, q| Recorded {
+            value,
+            nodes: [n, m],
+            scales: [p, q],
+        };
+        match (a1 != SLOT, b0 != SLOT, b1 != SLOT) {
+            // Nothing left of `b`.
+            (_, false, _) => terms(a0, p0, a1, p1),
+            (false, true, false) => terms(a0, p0, b0, q0),
+            // Three terms: `a`'s two become a node.
+            (true, true, false) => {
+                let n = self.push([a0, a1], [p0, p1]);
+                terms(n, T::one(), b0, q0)
             }
-            _ => {
-                let n = self.push([nodes[0], nodes[1]], [scales[0], scales[1]]);
-                let m = self.push([nodes[2], nodes[3]], [scales[2], scales[3]]);
-                Recorded {
-                    value,
-                    nodes: [n, m],
-                    scales: [T::one(), T::one()],
-                }
+            // Three terms: `a`'s and `b`'s first become a node.
+            (false, true, true) => {
+                let n = self.push([a0, b0], [p0, q0]);
+                terms(n, T::one(), b1, q1)
+            }
+            // Four: a node for each side.
+            (true, true, true) => {
+                let n = self.push([a0, a1], [p0, p1]);
+                let m = self.push([b0, b1], [q0, q1]);
+                terms(n, T::one(), m, T::one())
             }
         }
     }
