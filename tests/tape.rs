@@ -609,3 +609,27 @@ fn gradient_buffer_of_the_wrong_length() {
     let [x, y] = tape.input_array([1.0, 2.0]);
     tape.gradient(x * y, &mut [0.0]);
 }
+
+#[test]
+fn an_input_made_after_operations_gets_its_whole_adjoint() {
+    // An input made once other nodes are recorded is swept among them. Here the very node
+    // above it uses it (u = z·x·y folds (z, x) into that node), so its contribution comes
+    // to z in a register, and must still end in z's component. ∇(zxy) = (zy, zx, 0, xy).
+    let expected = [7.0 * 3.0, 7.0 * 2.0, 0.0, 2.0 * 3.0];
+    let tape = Tape::new();
+    let [x, y, w] = tape.input_array([2.0_f64, 3.0, 5.0]);
+    let _ = x * y * w; // a node before the next input
+    let z = tape.input(7.0);
+    let u = z * x * y;
+    assert_eq!(tape.gradient_vec(u), expected);
+
+    // The same through the exact sweep: a node below, not reaching the output, has an
+    // infinite partial (√0), so the first sweep leaves NaN in x and the second one runs.
+    let tape = Tape::new();
+    let [x, y, w] = tape.input_array([2.0_f64, 3.0, 5.0]);
+    let p = x * y * w;
+    let _ = (p - p).sqrt() * x;
+    let z = tape.input(7.0);
+    let u = z * x * y;
+    assert_eq!(tape.gradient_vec(u), expected);
+}

@@ -20,16 +20,30 @@ pub(crate) struct Node<T> {
 }
 
 impl<T: Scalar> Node<T> {
-    /// The reverse step of the node whose adjoint is `adj`: `adj ·` each partial added to
-    /// the adjoint of its operand.
+    /// The reverse step of the node just above node `below`, whose adjoint is `adj`:
+    /// `adj ·` each partial added to the adjoint of its operand, except the contribution
+    /// to node `below`, which is returned for the sweep to add when it reaches that node.
+    /// That is the last contribution node `below` receives, so the sums are the same as
+    /// through memory; in a chain (a running sum, an iteration) the sweep then waits on a
+    /// multiplication and an addition per node, not also on a store and its reload.
     #[inline(always)]
-    pub(crate) fn backward(self, adj: T, adjoints: &mut [T]) {
+    pub(crate) fn backward(self, adj: T, below: u32, adjoints: &mut [T]) -> T {
         let Node {
             args: [i, j],
             partials: [p, q],
         } = self;
-        adjoints[i as usize] += adj * p;
-        adjoints[j as usize] += adj * q;
+        let mut carry = -T::zero();
+        if i == below {
+            carry = adj * p;
+        } else {
+            adjoints[i as usize] += adj * p;
+        }
+        if j == below {
+            carry += adj * q;
+        } else {
+            adjoints[j as usize] += adj * q;
+        }
+        carry
     }
 }
 

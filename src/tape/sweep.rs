@@ -2,7 +2,7 @@
 
 use alloc::vec::Vec;
 
-use super::store::{Node, Store};
+use super::store::Store;
 use super::var::same_tape;
 use super::{Tape, Var};
 use crate::Scalar;
@@ -197,13 +197,10 @@ impl<T: Scalar> Store<T> {
     }
 
     /// `āᵢ += ȳ·∂y/∂aᵢ` for every node `y` from `top` down to the first that is not one of
-    /// the leading inputs (which have no operands).
-    ///
-    /// A node's contribution to the node just below it (a chain: the running sum, the
-    /// previous step) is kept in a register and added when that node is reached, instead of
-    /// going through memory: the chain's latency is then a multiplication and an addition
-    /// per node, not also a store and its reload. It is the last contribution that node
-    /// receives either way, so the sums are the same.
+    /// the leading inputs (which have no operands). A node's contribution to the node just
+    /// below it stays in a register (see `Node::backward`); each node's adjoint, once
+    /// complete, is stored, since an input made after other operations is among the nodes
+    /// swept and its adjoint is read afterwards.
     #[inline]
     fn sweep_all(&mut self, top: u32) {
         let n = top as usize;
@@ -215,22 +212,8 @@ impl<T: Scalar> Store<T> {
         let mut carry = -T::zero();
         for node in nodes.iter().rev() {
             let a = adj[k] + carry;
-            let Node {
-                args: [i, j],
-                partials: [p, q],
-            } = *node;
-            let below = (k - 1) as u32;
-            carry = -T::zero();
-            if i == below {
-                carry = a * p;
-            } else {
-                adj[i as usize] += a * p;
-            }
-            if j == below {
-                carry += a * q;
-            } else {
-                adj[j as usize] += a * q;
-            }
+            adj[k] = a;
+            carry = node.backward(a, (k - 1) as u32, adj);
             k -= 1;
         }
         adj[k] += carry;
@@ -248,12 +231,17 @@ impl<T: Scalar> Store<T> {
         let nodes = &self.nodes[..n];
         let adj = &mut self.adjoints[..=n];
         let live = &mut self.live[..=n];
+        // As in `sweep_all`. A node skipped here is not an operand of the node above it,
+        // so nothing is carried past it; what is left at the end is the slot's.
+        let mut carry = -T::zero();
         for (pos, node) in nodes.iter().enumerate().rev() {
             let k = pos + 1;
             if !live[k] {
                 continue;
             }
-            node.backward(adj[k], adj);
+            let a = adj[k] + carry;
+            adj[k] = a;
+            carry = node.backward(a, pos as u32, adj);
             for i in node.args {
                 live[i as usize] = true;
             }
