@@ -52,6 +52,21 @@ pub trait Scalar:
     fn is_finite(self) -> bool {
         self.to_f64().is_finite()
     }
+    /// `true` only if `self · x` is `x` for every `x`: exactly one. The tape's reverse sweep
+    /// then skips a multiplication on its critical path (a running sum's partial is one).
+    /// `false` is always correct, only slower: it is what dual numbers answer.
+    ///
+    /// ```
+    /// use tapeless::{Dual, Scalar};
+    /// assert!(1.0_f64.is_unit() && 1.0_f32.is_unit());
+    /// assert!(!(1.0 + f64::EPSILON).is_unit() && !(-1.0_f64).is_unit());
+    /// assert!(!Dual::<f64, 1>::new(1.0, 0.0).is_unit());
+    /// ```
+    #[allow(clippy::wrong_self_convention)]
+    #[inline(always)]
+    fn is_unit(self) -> bool {
+        false
+    }
     /// The smallest positive normal number of the type (its real part's type, for duals):
     /// below it, values are subnormal and lose relative precision.
     #[inline(always)]
@@ -142,6 +157,10 @@ macro_rules! float_scalar {
             #[inline(always)]
             fn is_finite(self) -> bool {
                 <$t>::is_finite(self)
+            }
+            #[inline(always)]
+            fn is_unit(self) -> bool {
+                self == 1.0
             }
             #[inline(always)]
             fn min_positive() -> Self {

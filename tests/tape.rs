@@ -633,3 +633,27 @@ fn an_input_made_after_operations_gets_its_whole_adjoint() {
     let u = z * x * y;
     assert_eq!(tape.gradient_vec(u), expected);
 }
+
+#[test]
+fn the_last_leading_input_gets_what_the_first_node_carries() {
+    // The inputs made before any operation take no node, so the sweep stops above them;
+    // what the lowest node contributes to the node just below it, the last of those
+    // inputs, is still owed when the loop ends. Here node 5 folds (z, x), z being input 4,
+    // in both sweeps. ∇(zxyw) = (zyw, zxw, zxy, xyw).
+    let at = [2.0_f64, 3.0, 5.0, 7.0];
+    let [x, y, w, z] = at;
+    let expected = [z * y * w, z * x * w, z * x * y, x * y * w];
+    let tape = Tape::new();
+    let [x, y, w, z] = tape.input_array(at);
+    let u = z * x * y * w;
+    assert_eq!(tape.gradient_vec(u), expected);
+
+    // Through the exact sweep: nodes above node 5 but not reaching the output have an
+    // infinite partial (√0), so the first sweep leaves NaN and the second one runs.
+    let tape = Tape::new();
+    let [x, y, w, z] = tape.input_array(at);
+    let q = z * x * y;
+    let _ = (x * y - x * y).sqrt() * z * w;
+    let u = q * w;
+    assert_eq!(tape.gradient_vec(u), expected);
+}

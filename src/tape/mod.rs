@@ -26,7 +26,8 @@
 //! A [`Tape`] is an array of nodes and, during the reverse sweep, an array of adjoints. A
 //! node is a value recorded as a combination of two others: their node indices
 //! (`[u32; 2]`) and the two partial derivatives (`[T; 2]`), computed by the rules as it is
-//! recorded. An input is a node with no operands.
+//! recorded. An input is a node with no operands; the inputs made before the first
+//! operation (the usual case) are nodes `1..=n` and take no room in the array.
 //!
 //! A handle carries, beside its value, its derivative with respect to up to two nodes
 //! (two *terms*: node indices and *scales*), and an operation appends nothing while its
@@ -185,7 +186,7 @@ impl<T: Scalar> Tape<T> {
     /// assert_eq!(tape.len(), 4);
     /// ```
     pub fn len(&self) -> usize {
-        self.store.borrow().nodes.len()
+        self.store.borrow().len()
     }
 
     /// `true` if nothing is recorded.
@@ -279,7 +280,7 @@ impl<T: Scalar> core::fmt::Debug for Tape<T> {
         match self.store.try_borrow() {
             Ok(s) => f
                 .debug_struct("Tape")
-                .field("nodes", &s.nodes.len())
+                .field("nodes", &s.len())
                 .field("inputs", &s.inputs.len())
                 .field("capacity", &s.nodes.capacity())
                 .finish(),

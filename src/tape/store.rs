@@ -34,7 +34,9 @@ impl<T: Scalar> Node<T> {
         } = self;
         let mut carry = -T::zero();
         if i == below {
-            carry = adj * p;
+            // A chain's partial is often one (a running sum): then the chain waits on
+            // one addition per node, not also on a multiplication.
+            carry = if p.is_unit() { adj } else { adj * p };
         } else {
             adjoints[i as usize] += adj * p;
         }
@@ -123,15 +125,16 @@ impl<T: Scalar> Recorded<T> {
     }
 }
 
-/// The arrays of a tape. Node `k ≥ 1` is at position `k − 1` of `nodes`; node 0 is the
-/// slot where constants live.
+/// The arrays of a tape. Node 0 is the slot where constants live; nodes `1..=lead` are the
+/// inputs made before any operation, which have no operands and so take no room in
+/// `nodes`; node `k > lead` is at position `k − 1 − lead` of `nodes`.
 pub struct Store<T> {
-    /// The operations, in the order they were recorded (inputs included).
+    /// The operations after the leading inputs, in the order they were recorded, with the
+    /// inputs made among them (nodes with no operands, which the sweep passes over).
     pub(crate) nodes: Vec<Node<T>>,
     /// The node of each input, in the order the inputs were made.
     pub(crate) inputs: Vec<u32>,
-    /// How many nodes at the start of the tape are inputs: the reverse sweep stops above
-    /// them, since an input has no operands.
+    /// How many nodes at the start of the tape are inputs (nodes `1..=lead`).
     pub(crate) lead: u32,
     /// The adjoints of the last reverse sweep, indexed by node.
     pub(crate) adjoints: Vec<T>,
@@ -157,10 +160,16 @@ impl<T: Scalar> Store<T> {
         self.lead = 0;
     }
 
+    /// The number of nodes, the slot not counted: the leading inputs and `nodes`.
+    #[inline(always)]
+    pub(crate) fn len(&self) -> usize {
+        self.lead as usize + self.nodes.len()
+    }
+
     /// The index the next node will get.
     #[inline(always)]
     fn next_node(&self) -> u32 {
-        match u32::try_from(self.nodes.len() + 1) {
+        match u32::try_from(self.len() + 1) {
             Ok(i) => i,
             Err(_) => full(),
         }
@@ -172,26 +181,28 @@ impl<T: Scalar> Store<T> {
         Recorded::of_node(self.inputs(1), value)
     }
 
-    /// `n` new inputs, nodes `first..first + n`; returns `first`. An input has no
-    /// operands: both point at the slot with partial zero.
+    /// `n` new inputs, nodes `first..first + n`; returns `first`. Before any operation
+    /// they are leading inputs and take no room; after, each is a node with no operands
+    /// (both point at the slot with partial zero), for the sweep to pass over.
     #[inline(always)]
     pub(crate) fn inputs(&mut self, n: usize) -> u32 {
         // One past the last new node, the end of the range of their indices, must fit.
-        let end = match u32::try_from(self.nodes.len() + n + 1) {
+        let end = match u32::try_from(self.len() + n + 1) {
             Ok(end) => end,
             Err(_) => full(),
         };
         let first = end - n as u32;
-        if self.lead as usize == self.nodes.len() {
+        if self.nodes.is_empty() {
             self.lead = end - 1;
-        }
-        let input = Node {
-            args: [SLOT; 2],
-            partials: [T::zero(); 2],
-        };
-        self.nodes.reserve(n);
-        for _ in 0..n {
-            self.nodes.push(input);
+        } else {
+            let input = Node {
+                args: [SLOT; 2],
+                partials: [T::zero(); 2],
+            };
+            self.nodes.reserve(n);
+            for _ in 0..n {
+                self.nodes.push(input);
+            }
         }
         self.inputs.extend(first..end);
         first

@@ -36,27 +36,13 @@ impl<T: Scalar> Tape<T> {
         same_tape(self, y.tape);
         let mut s = self.store.borrow_mut();
         check_len(grad.len(), s.inputs.len());
-        let top = s.reverse(y.rec.terms().into_iter(), true);
-        let Store {
-            inputs, adjoints, ..
-        } = &*s;
-        let read = |i: u32| {
-            if i <= top {
-                adjoints[i as usize]
-            } else {
-                -T::zero()
-            }
-        };
-        // In pairs, each written as one store: a caller that copies the gradient right
-        // away (returns it, say) reads it with 16-byte loads, which wait long on a pair of
-        // 8-byte stores but not on one 16-byte store.
-        let mut pairs = grad.chunks_exact_mut(2);
-        let mut from = inputs.chunks_exact(2);
-        for (g, i) in (&mut pairs).zip(&mut from) {
-            g.copy_from_slice(&[read(i[0]), read(i[1])]);
-        }
-        for (g, &i) in pairs.into_remainder().iter_mut().zip(from.remainder()) {
-            *g = read(i);
+        let seeds = y.rec.terms().into_iter();
+        let top = s.sweep(seeds.clone(), true);
+        // The check for a NaN that came from a node the output does not depend on (see
+        // `Store::reverse`) rides on writing the gradient: no second pass over the inputs.
+        if s.write_gradient(top, grad) {
+            s.resweep(top, seeds, true);
+            s.write_gradient(top, grad);
         }
         y.rec.value
     }
@@ -152,6 +138,37 @@ fn check_len(buffer: usize, inputs: usize) {
 }
 
 impl<T: Scalar> Store<T> {
+    /// Writes the adjoints of the inputs, after a sweep from node `top`, into `grad`;
+    /// `true` if one is NaN.
+    #[inline(always)]
+    fn write_gradient(&self, top: u32, grad: &mut [T]) -> bool {
+        let Store {
+            inputs, adjoints, ..
+        } = self;
+        let mut nan = false;
+        let mut read = |i: u32| {
+            let a = if i <= top {
+                adjoints[i as usize]
+            } else {
+                -T::zero()
+            };
+            nan |= a.is_nan();
+            a
+        };
+        // In pairs, each written as one store: a caller that copies the gradient right
+        // away (returns it, say) reads it with 16-byte loads, which wait long on a pair of
+        // 8-byte stores but not on one 16-byte store.
+        let mut pairs = grad.chunks_exact_mut(2);
+        let mut from = inputs.chunks_exact(2);
+        for (g, i) in (&mut pairs).zip(&mut from) {
+            g.copy_from_slice(&[read(i[0]), read(i[1])]);
+        }
+        for (g, &i) in pairs.into_remainder().iter_mut().zip(from.remainder()) {
+            *g = read(i);
+        }
+        nan
+    }
+
     /// Seeds the adjoints of the outputs and sweeps back from the highest; returns it.
     ///
     /// The fast sweep visits every node below the output. A node the output does not
@@ -166,18 +183,36 @@ impl<T: Scalar> Store<T> {
     where
         I: Iterator<Item = (u32, T)> + Clone,
     {
-        let top = seeds.clone().map(|(i, _)| i).max().unwrap_or(0);
-        self.seed(top, seeds.clone(), distinct);
-        self.sweep_all(top);
+        let top = self.sweep(seeds.clone(), distinct);
         let poisoned = self
             .inputs
             .iter()
             .any(|&i| i <= top && self.adjoints[i as usize].is_nan());
         if poisoned {
-            self.seed(top, seeds.clone(), distinct);
-            self.sweep_live(top, seeds);
+            self.resweep(top, seeds, distinct);
         }
         top
+    }
+
+    /// The fast sweep alone (see [`reverse`](Self::reverse)); returns the highest node
+    /// seeded.
+    #[inline(always)]
+    fn sweep<I: Iterator<Item = (u32, T)> + Clone>(&mut self, seeds: I, distinct: bool) -> u32 {
+        let top = seeds.clone().map(|(i, _)| i).max().unwrap_or(0);
+        self.seed(top, seeds, distinct);
+        self.sweep_all(top);
+        top
+    }
+
+    /// The exact sweep, after a fast one from `top` left a NaN (see
+    /// [`reverse`](Self::reverse)).
+    #[cold]
+    fn resweep<I>(&mut self, top: u32, seeds: I, distinct: bool)
+    where
+        I: Iterator<Item = (u32, T)> + Clone,
+    {
+        self.seed(top, seeds.clone(), distinct);
+        self.sweep_live(top, seeds);
     }
 
     /// Adjoints `−0` (the identity of addition) up to node `top`, then the seeds added
@@ -204,8 +239,8 @@ impl<T: Scalar> Store<T> {
     #[inline]
     fn sweep_all(&mut self, top: u32) {
         let n = top as usize;
-        let lead = (self.lead as usize).min(n);
-        let nodes = &self.nodes[lead..n];
+        let lead = self.lead as usize;
+        let nodes = &self.nodes[..n.saturating_sub(lead)];
         let adj = &mut self.adjoints[..=n];
         let mut k = n;
         // What node `k` still receives from node `k + 1`.
@@ -228,23 +263,26 @@ impl<T: Scalar> Store<T> {
         for (i, _) in seeds {
             self.live[i as usize] = true;
         }
-        let nodes = &self.nodes[..n];
+        let lead = self.lead as usize;
+        let nodes = &self.nodes[..n.saturating_sub(lead)];
         let adj = &mut self.adjoints[..=n];
         let live = &mut self.live[..=n];
         // As in `sweep_all`. A node skipped here is not an operand of the node above it,
-        // so nothing is carried past it; what is left at the end is the slot's.
+        // so nothing is carried past it; what is left at the end is the last leading
+        // input's (or the slot's).
         let mut carry = -T::zero();
         for (pos, node) in nodes.iter().enumerate().rev() {
-            let k = pos + 1;
+            let k = pos + 1 + lead;
             if !live[k] {
                 continue;
             }
             let a = adj[k] + carry;
             adj[k] = a;
-            carry = node.backward(a, pos as u32, adj);
+            carry = node.backward(a, (k - 1) as u32, adj);
             for i in node.args {
                 live[i as usize] = true;
             }
         }
+        adj[n.min(lead)] += carry;
     }
 }
