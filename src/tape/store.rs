@@ -233,22 +233,25 @@ impl<T: Scalar> Store<T> {
         let [mut b0, mut b1] = b.nodes;
         let (mut p0, mut p1) = (da * a.scales[0], da * a.scales[1]);
         let (mut q0, q1) = (db * b.scales[0], db * b.scales[1]);
-        // A node that is a term of both: `b`'s term merges into `a`'s.
-        if b0 == a0 {
-            p0 += q0;
-            b0 = SLOT;
-        } else if b0 == a1 {
-            p1 += q0;
+        // A node that is a term of both: `b`'s term merges into `a`'s, and is dropped.
+        let mut merged = |n: u32, q: T| {
+            if n == SLOT {
+                false
+            } else if n == a0 {
+                p0 += q;
+                true
+            } else if n == a1 {
+                p1 += q;
+                true
+            } else {
+                false
+            }
+        };
+        if merged(b0, q0) {
             b0 = SLOT;
         }
-        if b1 != SLOT {
-            if b1 == a0 {
-                p0 += q1;
-                b1 = SLOT;
-            } else if b1 == a1 {
-                p1 += q1;
-                b1 = SLOT;
-            }
+        if merged(b1, q1) {
+            b1 = SLOT;
         }
         if b0 == SLOT {
             (b0, q0) = (b1, q1);
