@@ -24,24 +24,24 @@ impl<T: Scalar> Node<T> {
     /// `adj ·` each partial added to the adjoint of its operand, except the contribution
     /// to node `below`, which is returned for the sweep to add when it reaches that node.
     /// That is the last contribution node `below` receives, so the sums are the same as
-    /// through memory; in a chain (a running sum, an iteration) the sweep then waits on a
-    /// multiplication and an addition per node, not also on a store and its reload.
+    /// through memory; in a chain (an iteration) the sweep then waits on a multiplication
+    /// and an addition per node, not also on a store and its reload. A carried partial of
+    /// exactly one (a running sum) skips the multiplication, leaving the addition.
     #[inline(always)]
     pub(crate) fn backward(self, adj: T, below: u32, adjoints: &mut [T]) -> T {
         let Node {
             args: [i, j],
             partials: [p, q],
         } = self;
+        let carried = |d: T| if d.is_unit() { adj } else { adj * d };
         let mut carry = -T::zero();
         if i == below {
-            // A chain's partial is often one (a running sum): then the chain waits on
-            // one addition per node, not also on a multiplication.
-            carry = if p.is_unit() { adj } else { adj * p };
+            carry = carried(p);
         } else {
             adjoints[i as usize] += adj * p;
         }
         if j == below {
-            carry += adj * q;
+            carry += carried(q);
         } else {
             adjoints[j as usize] += adj * q;
         }
