@@ -112,7 +112,7 @@ pub use derivatives::{
     tape_hessian, tape_hvp, tape_jacobian, tape_jvp, vjp,
 };
 pub use dual::Dual;
-pub use entry::{backprop, gradient, value};
+pub use entry::{backprop, gradient, gradient_into, value};
 pub use expr::*;
 pub use scalar::Scalar;
 pub use tape::Tape;
@@ -125,7 +125,8 @@ pub use typenum;
 pub mod prelude {
     pub use crate::expr::free::*;
     pub use crate::expr::{
-        Expr, IntoNode, Node, Var, at, ge, gt, le, let_in, lt, product, select, sum, sum_over, vars,
+        Expr, IntoNode, Node, Var, at, ge, gt, le, let_in, lt, max_n, max_rows, min_n, min_rows,
+        product, product_n, product_rows, select, sum, sum_n, sum_over, sum_rows, vars,
     };
     #[cfg(feature = "rayon")]
     pub use crate::par_gradients;
@@ -133,7 +134,7 @@ pub mod prelude {
         Dual, Outputs, SecondOrder, forward_gradient, gradients, hessian, hvp, into_arrays,
         jacobian, jvp, vjp,
     };
-    pub use crate::{Scalar, Tape, backprop, gradient, value};
+    pub use crate::{Scalar, Tape, backprop, gradient, gradient_into, value};
 }
 
 mod checks {

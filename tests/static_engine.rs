@@ -518,7 +518,7 @@ fn the_one_pass_sweep_equals_the_two_sweeps() {
     const N: usize = 5;
     fn two_sweeps<E: Expr<f64>>(f: &E, x: &[f64; N], seed: f64, g: &mut [f64; N]) -> f64 {
         let (v, cache) = f.forward(x);
-        f.backward(&cache, seed, g);
+        f.backward(x, &cache, seed, g);
         v
     }
     fn check<E: Expr<f64>>(f: &E, name: &str) {

@@ -10,12 +10,12 @@ use crate::dual::Dual;
 use crate::expr::{Ctx, Sink};
 
 /// The inputs `xᵢ + vᵢ·ε`.
-pub(crate) struct Along<'a, X> {
+pub(crate) struct Along<'a, X: ?Sized> {
     pub(crate) x: &'a X,
     pub(crate) v: &'a X,
 }
 
-impl<T: Scalar, X: Ctx<T>> Ctx<Dual<T>> for Along<'_, X> {
+impl<T: Scalar, X: Ctx<T> + ?Sized> Ctx<Dual<T>> for Along<'_, X> {
     const INPUTS: usize = X::INPUTS;
     const DEPTH: usize = X::DEPTH;
     #[inline(always)]
@@ -26,15 +26,19 @@ impl<T: Scalar, X: Ctx<T>> Ctx<Dual<T>> for Along<'_, X> {
     fn bound(&self, slot: usize) -> Dual<T> {
         Dual::new(self.x.bound(slot), self.v.bound(slot))
     }
+    #[inline(always)]
+    fn inputs(&self) -> usize {
+        self.x.inputs()
+    }
 }
 
 /// The inputs `xᵢ + δᵢₖ·ε`: the direction is the `k`-th unit vector.
-pub(crate) struct Unit<'a, X> {
+pub(crate) struct Unit<'a, X: ?Sized> {
     pub(crate) x: &'a X,
     pub(crate) k: usize,
 }
 
-impl<T: Scalar, X: Ctx<T>> Ctx<Dual<T>> for Unit<'_, X> {
+impl<T: Scalar, X: Ctx<T> + ?Sized> Ctx<Dual<T>> for Unit<'_, X> {
     const INPUTS: usize = X::INPUTS;
     const DEPTH: usize = X::DEPTH;
     #[inline(always)]
@@ -46,15 +50,19 @@ impl<T: Scalar, X: Ctx<T>> Ctx<Dual<T>> for Unit<'_, X> {
     fn bound(&self, slot: usize) -> Dual<T> {
         Dual::constant(self.x.bound(slot))
     }
+    #[inline(always)]
+    fn inputs(&self) -> usize {
+        self.x.inputs()
+    }
 }
 
 /// The inputs `xᵢ + eᵢ·ε` with `N` tangents: input `i` carries the `i`-th unit tangent, so
 /// one forward sweep yields the whole gradient.
-pub(crate) struct Seeded<'a, X> {
+pub(crate) struct Seeded<'a, X: ?Sized> {
     pub(crate) x: &'a X,
 }
 
-impl<T: Scalar, X: Ctx<T>, const N: usize> Ctx<Dual<T, N>> for Seeded<'_, X> {
+impl<T: Scalar, X: Ctx<T> + ?Sized, const N: usize> Ctx<Dual<T, N>> for Seeded<'_, X> {
     const INPUTS: usize = X::INPUTS;
     const DEPTH: usize = X::DEPTH;
     #[inline(always)]
@@ -65,16 +73,20 @@ impl<T: Scalar, X: Ctx<T>, const N: usize> Ctx<Dual<T, N>> for Seeded<'_, X> {
     fn bound(&self, slot: usize) -> Dual<T, N> {
         Dual::constant(self.x.bound(slot))
     }
+    #[inline(always)]
+    fn inputs(&self) -> usize {
+        self.x.inputs()
+    }
 }
 
 /// A dual adjoint split in two: real parts into `re` (the gradient), tangents into `eps`
 /// (the Hessian-vector product).
-pub(crate) struct Split<'a, X> {
+pub(crate) struct Split<'a, X: ?Sized> {
     pub(crate) re: &'a mut X,
     pub(crate) eps: &'a mut X,
 }
 
-impl<T: Scalar, X: Sink<T>> Sink<Dual<T>> for Split<'_, X> {
+impl<T: Scalar, X: Sink<T> + ?Sized> Sink<Dual<T>> for Split<'_, X> {
     const INPUTS: usize = X::INPUTS;
     const DEPTH: usize = X::DEPTH;
     #[inline(always)]
@@ -87,14 +99,18 @@ impl<T: Scalar, X: Sink<T>> Sink<Dual<T>> for Split<'_, X> {
         self.re.add_bound(slot, v.re);
         self.eps.add_bound(slot, v.eps[0]);
     }
+    #[inline(always)]
+    fn inputs(&self) -> usize {
+        self.eps.inputs()
+    }
 }
 
 /// A dual adjoint of which only the tangents are kept.
-pub(crate) struct Tangents<'a, X> {
+pub(crate) struct Tangents<'a, X: ?Sized> {
     pub(crate) eps: &'a mut X,
 }
 
-impl<T: Scalar, X: Sink<T>> Sink<Dual<T>> for Tangents<'_, X> {
+impl<T: Scalar, X: Sink<T> + ?Sized> Sink<Dual<T>> for Tangents<'_, X> {
     const INPUTS: usize = X::INPUTS;
     const DEPTH: usize = X::DEPTH;
     #[inline(always)]
@@ -104,5 +120,9 @@ impl<T: Scalar, X: Sink<T>> Sink<Dual<T>> for Tangents<'_, X> {
     #[inline(always)]
     fn add_bound(&mut self, slot: usize, v: Dual<T>) {
         self.eps.add_bound(slot, v.eps[0]);
+    }
+    #[inline(always)]
+    fn inputs(&self) -> usize {
+        self.eps.inputs()
     }
 }

@@ -38,8 +38,10 @@ pub fn hvp<T: Scalar, E: Expr<Dual<T>>, X: Point<T>>(
 ) -> ValueGradientHvp<T, X::Len> {
     let mut grad = X::zeros();
     let mut hv = X::zeros();
-    let (y, cache) = f.forward(&Along { x: &x, v: &v });
+    let ctx = Along { x: &x, v: &v };
+    let (y, cache) = f.forward(&ctx);
     f.backward(
+        &ctx,
         &cache,
         Dual::one(),
         &mut Split {
@@ -76,16 +78,17 @@ pub fn hessian<T: Scalar, E: Expr<Dual<T>>, X: Point<T>>(
     let mut value = T::zero();
     let rows = GenericArray::generate(|k| {
         let mut row = X::zeros();
-        let (y, cache) = f.forward(&Unit { x: &x, k });
+        let ctx = Unit { x: &x, k };
+        let (y, cache) = f.forward(&ctx);
         if k == 0 {
             value = y.re;
             let mut sink = Split {
                 re: &mut grad,
                 eps: &mut row,
             };
-            f.backward(&cache, Dual::one(), &mut sink);
+            f.backward(&ctx, &cache, Dual::one(), &mut sink);
         } else {
-            f.backward(&cache, Dual::one(), &mut Tangents { eps: &mut row });
+            f.backward(&ctx, &cache, Dual::one(), &mut Tangents { eps: &mut row });
         }
         row.into_generic()
     });

@@ -41,8 +41,12 @@ impl<T: Scalar> Expr<T> for Ph {
         (ctx.bound(self.slot), ())
     }
     #[inline(always)]
-    fn backward<S: Sink<T>>(&self, _: &(), adj: T, sink: &mut S) {
+    fn backward<C: Ctx<T>, S: Sink<T>>(&self, _: &C, _: &(), adj: T, sink: &mut S) {
         sink.add_bound(self.slot, adj);
+    }
+    #[inline(always)]
+    fn extent(&self) -> usize {
+        0
     }
     #[inline(always)]
     fn record<R: crate::tape::Recorder<T>>(&self, rec: &mut R) -> crate::tape::Recorded<T> {
@@ -57,7 +61,7 @@ where
     F: Fn(Ph) -> Body + Copy,
     Body: Expr<T>,
 {
-    type Cache = (B::Cache, Body, Body::Cache);
+    type Cache = (T, B::Cache, Body, Body::Cache);
     #[inline(always)]
     fn value<C: Ctx<T>>(&self, ctx: &C) -> T {
         let value = self.bound.value(ctx);
@@ -69,18 +73,22 @@ where
         let (value, cb) = self.bound.forward(ctx);
         let body = (self.body)(Ph { slot: C::DEPTH });
         let (y, cy) = body.forward(&Bound { outer: ctx, value });
-        (y, (cb, body, cy))
+        (y, (value, cb, body, cy))
     }
     #[inline(always)]
-    fn backward<S: Sink<T>>(&self, cache: &Self::Cache, adj: T, sink: &mut S) {
-        let (cb, body, cy) = cache;
+    fn backward<C: Ctx<T>, S: Sink<T>>(&self, ctx: &C, cache: &Self::Cache, adj: T, sink: &mut S) {
+        let (value, cb, body, cy) = cache;
         let mut inner = BoundAdj {
             outer: &mut *sink,
             adj: T::zero(),
         };
-        body.backward(cy, adj, &mut inner);
+        let bound = Bound {
+            outer: ctx,
+            value: *value,
+        };
+        body.backward(&bound, cy, adj, &mut inner);
         let bound_adj = inner.adj;
-        self.bound.backward(cb, bound_adj, sink);
+        self.bound.backward(ctx, cb, bound_adj, sink);
     }
     #[inline(always)]
     fn fused<C: Ctx<T>, S: Sink<T>>(&self, ctx: &C, adj: T, sink: &mut S) -> T {
@@ -94,8 +102,13 @@ where
         };
         let y = body.fused(&Bound { outer: ctx, value }, adj, &mut inner);
         let bound_adj = inner.adj;
-        self.bound.backward(&cb, bound_adj, sink);
+        self.bound.backward(ctx, &cb, bound_adj, sink);
         y
+    }
+    #[inline(always)]
+    fn extent(&self) -> usize {
+        let body = (self.body)(Ph { slot: 0 });
+        self.bound.extent().max(body.extent())
     }
     #[inline(always)]
     fn record<R: crate::tape::Recorder<T>>(&self, rec: &mut R) -> crate::tape::Recorded<T> {

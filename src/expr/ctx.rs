@@ -6,21 +6,37 @@ use generic_array::{
 
 use crate::Scalar;
 
+/// `INPUTS` of a point whose length is known only at run time (a slice): the variable
+/// indices are then checked against [`Ctx::len`] once, before a sweep starts.
+pub const RUN_TIME: usize = usize::MAX;
+
 /// Read access to the inputs (and to let-bound values) during a forward sweep.
 pub trait Ctx<T> {
-    /// The number of inputs: every variable index must be below it.
+    /// The number of inputs: every variable index must be below it. [`RUN_TIME`] for a
+    /// point whose length is known only at run time.
     const INPUTS: usize;
     /// The number of enclosing [`let_in`](crate::let_in) bodies.
     const DEPTH: usize;
-    /// Input `i` (`i < INPUTS`, checked when the expression is compiled).
+    /// Input `i` (`i < len()`, checked when the expression is compiled or, for a point of
+    /// run-time length, by the entry point before the sweep).
     fn input(&self, i: usize) -> T;
     /// The value bound by the enclosing let at nesting depth `slot`.
     fn bound(&self, slot: usize) -> T;
+    /// Component `k` of the state of the enclosing [`fold`](crate::fold) step.
+    #[inline(always)]
+    fn state(&self, _k: usize) -> T {
+        panic!("{STATE_ESCAPED}")
+    }
+    /// The number of inputs at run time (`INPUTS` where it is known at compile time).
+    #[inline(always)]
+    fn inputs(&self) -> usize {
+        Self::INPUTS
+    }
 }
 
 /// Write access to the adjoints during a reverse sweep.
 pub trait Sink<T> {
-    /// The number of inputs.
+    /// The number of inputs ([`RUN_TIME`] where it is known only at run time).
     const INPUTS: usize;
     /// The number of enclosing [`let_in`](crate::let_in) bodies.
     const DEPTH: usize;
@@ -28,7 +44,21 @@ pub trait Sink<T> {
     fn add_input(&mut self, i: usize, v: T);
     /// Adds `v` to the adjoint of the value bound at nesting depth `slot`.
     fn add_bound(&mut self, slot: usize, v: T);
+    /// Adds `v` to the adjoint of component `k` of the enclosing [`fold`](crate::fold)
+    /// step's state.
+    #[inline(always)]
+    fn add_state(&mut self, _k: usize, _v: T) {
+        panic!("{STATE_ESCAPED}")
+    }
+    /// The number of inputs at run time (`INPUTS` where it is known at compile time).
+    #[inline(always)]
+    fn inputs(&self) -> usize {
+        Self::INPUTS
+    }
 }
+
+/// The message for a state leaf outside its fold: the public API cannot make one.
+const STATE_ESCAPED: &str = "tapeless: a fold's state was used outside the fold that made it";
 
 /// The message for a placeholder that got out of its let: it cannot happen through the
 /// public API (placeholders are made only while a let is evaluated).
@@ -140,6 +170,118 @@ where
     }
 }
 
+impl<T: Scalar> Ctx<T> for [T] {
+    const INPUTS: usize = RUN_TIME;
+    const DEPTH: usize = 0;
+    #[inline(always)]
+    fn input(&self, i: usize) -> T {
+        self[i]
+    }
+    #[inline(always)]
+    fn bound(&self, _slot: usize) -> T {
+        panic!("{ESCAPED}")
+    }
+    #[inline(always)]
+    fn inputs(&self) -> usize {
+        <[T]>::len(self)
+    }
+}
+
+impl<T: Scalar> Sink<T> for [T] {
+    const INPUTS: usize = RUN_TIME;
+    const DEPTH: usize = 0;
+    #[inline(always)]
+    fn add_input(&mut self, i: usize, v: T) {
+        self[i] += v;
+    }
+    #[inline(always)]
+    fn add_bound(&mut self, _slot: usize, _v: T) {
+        panic!("{ESCAPED}")
+    }
+    #[inline(always)]
+    fn inputs(&self) -> usize {
+        <[T]>::len(self)
+    }
+}
+
+impl<T: Scalar> Ctx<T> for alloc::vec::Vec<T> {
+    const INPUTS: usize = RUN_TIME;
+    const DEPTH: usize = 0;
+    #[inline(always)]
+    fn input(&self, i: usize) -> T {
+        self[i]
+    }
+    #[inline(always)]
+    fn bound(&self, _slot: usize) -> T {
+        panic!("{ESCAPED}")
+    }
+    #[inline(always)]
+    fn inputs(&self) -> usize {
+        alloc::vec::Vec::len(self)
+    }
+}
+
+impl<T: Scalar> Sink<T> for alloc::vec::Vec<T> {
+    const INPUTS: usize = RUN_TIME;
+    const DEPTH: usize = 0;
+    #[inline(always)]
+    fn add_input(&mut self, i: usize, v: T) {
+        self[i] += v;
+    }
+    #[inline(always)]
+    fn add_bound(&mut self, _slot: usize, _v: T) {
+        panic!("{ESCAPED}")
+    }
+    #[inline(always)]
+    fn inputs(&self) -> usize {
+        alloc::vec::Vec::len(self)
+    }
+}
+
+/// A point passed by reference reads as the point itself (`value(&f, &xs[..])`).
+impl<T, C: Ctx<T> + ?Sized> Ctx<T> for &C {
+    const INPUTS: usize = C::INPUTS;
+    const DEPTH: usize = C::DEPTH;
+    #[inline(always)]
+    fn input(&self, i: usize) -> T {
+        (**self).input(i)
+    }
+    #[inline(always)]
+    fn bound(&self, slot: usize) -> T {
+        (**self).bound(slot)
+    }
+    #[inline(always)]
+    fn state(&self, k: usize) -> T {
+        (**self).state(k)
+    }
+    #[inline(always)]
+    fn inputs(&self) -> usize {
+        (**self).inputs()
+    }
+}
+
+/// A buffer passed by mutable reference takes adjoints as the buffer itself.
+impl<T, S: Sink<T> + ?Sized> Sink<T> for &mut S {
+    const INPUTS: usize = S::INPUTS;
+    const DEPTH: usize = S::DEPTH;
+    #[inline(always)]
+    fn add_input(&mut self, i: usize, v: T) {
+        (**self).add_input(i, v);
+    }
+    #[inline(always)]
+    fn add_bound(&mut self, slot: usize, v: T) {
+        (**self).add_bound(slot, v);
+    }
+    #[inline(always)]
+    fn add_state(&mut self, k: usize, v: T) {
+        (**self).add_state(k, v);
+    }
+    #[inline(always)]
+    fn inputs(&self) -> usize {
+        (**self).inputs()
+    }
+}
+
 /// The context inside a let body: the outer context plus one bound value.
 #[derive(Debug)]
 pub struct Bound<'a, C, T> {
@@ -161,6 +303,14 @@ impl<C: Ctx<T>, T: Copy> Ctx<T> for Bound<'_, C, T> {
         } else {
             self.outer.bound(slot)
         }
+    }
+    #[inline(always)]
+    fn state(&self, k: usize) -> T {
+        self.outer.state(k)
+    }
+    #[inline(always)]
+    fn inputs(&self) -> usize {
+        self.outer.inputs()
     }
 }
 
@@ -185,5 +335,13 @@ impl<S: Sink<T>, T: Scalar> Sink<T> for BoundAdj<'_, S, T> {
         } else {
             self.outer.add_bound(slot, v);
         }
+    }
+    #[inline(always)]
+    fn add_state(&mut self, k: usize, v: T) {
+        self.outer.add_state(k, v);
+    }
+    #[inline(always)]
+    fn inputs(&self) -> usize {
+        self.outer.inputs()
     }
 }

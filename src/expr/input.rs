@@ -51,9 +51,13 @@ impl<T: Scalar> Expr<T> for At {
         (self.value(ctx), ())
     }
     #[inline(always)]
-    fn backward<S: Sink<T>>(&self, _: &(), adj: T, sink: &mut S) {
+    fn backward<C: Ctx<T>, S: Sink<T>>(&self, _: &C, _: &(), adj: T, sink: &mut S) {
         check(self.0, S::INPUTS);
         sink.add_input(self.0, adj);
+    }
+    #[inline(always)]
+    fn extent(&self) -> usize {
+        self.0 + 1
     }
     #[inline(always)]
     fn record<R: crate::tape::Recorder<T>>(&self, rec: &mut R) -> crate::tape::Recorded<T> {

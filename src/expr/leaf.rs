@@ -72,8 +72,12 @@ impl<T: Scalar, I: Unsigned> Expr<T> for Var<I> {
         (self.value(ctx), ())
     }
     #[inline(always)]
-    fn backward<S: Sink<T>>(&self, _: &(), adj: T, sink: &mut S) {
+    fn backward<C: Ctx<T>, S: Sink<T>>(&self, _: &C, _: &(), adj: T, sink: &mut S) {
         sink.add_input(checked_index!(I, S::INPUTS), adj);
+    }
+    #[inline(always)]
+    fn extent(&self) -> usize {
+        I::USIZE + 1
     }
     #[inline(always)]
     fn record<R: crate::tape::Recorder<T>>(&self, rec: &mut R) -> crate::tape::Recorded<T> {
@@ -97,7 +101,11 @@ impl<T: Scalar> Expr<T> for Cst {
         (T::from_f64(self.0), ())
     }
     #[inline(always)]
-    fn backward<S: Sink<T>>(&self, _: &(), _: T, _: &mut S) {}
+    fn backward<C: Ctx<T>, S: Sink<T>>(&self, _: &C, _: &(), _: T, _: &mut S) {}
+    #[inline(always)]
+    fn extent(&self) -> usize {
+        0
+    }
     #[inline(always)]
     fn record<R: crate::tape::Recorder<T>>(&self, rec: &mut R) -> crate::tape::Recorded<T> {
         rec.constant(T::from_f64(self.0))

@@ -19,16 +19,21 @@ mod node;
 mod ops;
 mod over;
 mod reduce;
+pub mod runtime;
 mod select;
 
 pub use bind::{Let, Ph, let_in};
-pub use ctx::{Bound, BoundAdj, Ctx, Point, Sink};
+pub use ctx::{Bound, BoundAdj, Ctx, Point, RUN_TIME, Sink};
 pub use input::{At, at};
 pub use leaf::{Cst, Var, VarTuple, vars};
 pub use node::{Binary, Ternary, Unary};
 pub use ops::{IntoNode, Node};
 pub use over::{SumOver, sum_over};
 pub use reduce::{ProductOf, SumOf, Terms, product, sum};
+pub use runtime::{
+    BestN, Count, ProductN, SumN, max_n, max_rows, min_n, min_rows, product_n, product_rows, sum_n,
+    sum_rows,
+};
 pub use select::{Cmp, CmpOp, Ge, Gt, Le, Lt, Select, Taken, ge, gt, le, lt, select};
 
 pub use ops::free;
@@ -55,8 +60,10 @@ pub trait Expr<T: Scalar>: Node {
     fn forward<C: Ctx<T>>(&self, ctx: &C) -> (T, Self::Cache);
 
     /// Adds `adj · ∂self/∂xᵢ` into `sink` for every input `xᵢ`, from the cache of
-    /// [`forward`](Expr::forward) at the same inputs.
-    fn backward<S: Sink<T>>(&self, cache: &Self::Cache, adj: T, sink: &mut S);
+    /// [`forward`](Expr::forward) at the same inputs `ctx`. (Most nodes need only the
+    /// cache; a reduction of run-time length keeps no per-term cache and sweeps its terms
+    /// again from `ctx`.)
+    fn backward<C: Ctx<T>, S: Sink<T>>(&self, ctx: &C, cache: &Self::Cache, adj: T, sink: &mut S);
 
     /// Both sweeps at once, for an adjoint known before the forward sweep: returns the
     /// value at the inputs of `ctx` and adds `adj · ∂self/∂xᵢ` into `sink`, as
@@ -72,9 +79,14 @@ pub trait Expr<T: Scalar>: Node {
     #[inline(always)]
     fn fused<C: Ctx<T>, S: Sink<T>>(&self, ctx: &C, adj: T, sink: &mut S) -> T {
         let (y, cache) = self.forward(ctx);
-        self.backward(&cache, adj, sink);
+        self.backward(ctx, &cache, adj, sink);
         y
     }
+
+    /// One past the largest input index the expression reads (0 if it reads none): a
+    /// point of run-time length must have at least this many inputs. The entry points ask
+    /// for it once, before a sweep, and only for points of run-time length.
+    fn extent(&self) -> usize;
 
     /// Records the expression onto a tape through `rec`, operation by operation, with the
     /// same rules (see [`Recorder`](crate::tape::Recorder)): a let-bound value is recorded

@@ -33,8 +33,12 @@ impl<T: Scalar, R: UnaryRule, E: Expr<T>> Expr<T> for Unary<R, E> {
         (y, (d, cx))
     }
     #[inline(always)]
-    fn backward<S: Sink<T>>(&self, cache: &Self::Cache, adj: T, sink: &mut S) {
-        self.arg.backward(&cache.1, adj * cache.0, sink);
+    fn backward<C: Ctx<T>, S: Sink<T>>(&self, ctx: &C, cache: &Self::Cache, adj: T, sink: &mut S) {
+        self.arg.backward(ctx, &cache.1, adj * cache.0, sink);
+    }
+    #[inline(always)]
+    fn extent(&self) -> usize {
+        self.arg.extent()
     }
     #[inline(always)]
     fn record<Q: crate::tape::Recorder<T>>(&self, rec: &mut Q) -> crate::tape::Recorded<T> {
@@ -75,9 +79,13 @@ impl<T: Scalar, R: BinaryRule, A: Expr<T>, B: Expr<T>> Expr<T> for Binary<R, A, 
         (y, (da, db, ca, cb))
     }
     #[inline(always)]
-    fn backward<S: Sink<T>>(&self, cache: &Self::Cache, adj: T, sink: &mut S) {
-        self.a.backward(&cache.2, adj * cache.0, sink);
-        self.b.backward(&cache.3, adj * cache.1, sink);
+    fn backward<C: Ctx<T>, S: Sink<T>>(&self, ctx: &C, cache: &Self::Cache, adj: T, sink: &mut S) {
+        self.a.backward(ctx, &cache.2, adj * cache.0, sink);
+        self.b.backward(ctx, &cache.3, adj * cache.1, sink);
+    }
+    #[inline(always)]
+    fn extent(&self) -> usize {
+        self.a.extent().max(self.b.extent())
     }
     #[inline(always)]
     fn fused<C: Ctx<T>, S: Sink<T>>(&self, ctx: &C, adj: T, sink: &mut S) -> T {
@@ -88,7 +96,7 @@ impl<T: Scalar, R: BinaryRule, A: Expr<T>, B: Expr<T>> Expr<T> for Binary<R, A, 
             self.rule.value(a, b)
         } else {
             let (y, cache) = self.forward(ctx);
-            self.backward(&cache, adj, sink);
+            self.backward(ctx, &cache, adj, sink);
             y
         }
     }
@@ -136,10 +144,14 @@ impl<T: Scalar, R: TernaryRule, A: Expr<T>, B: Expr<T>, E: Expr<T>> Expr<T>
         (y, (d, ca, cb, cc))
     }
     #[inline(always)]
-    fn backward<S: Sink<T>>(&self, cache: &Self::Cache, adj: T, sink: &mut S) {
-        self.a.backward(&cache.1, adj * cache.0[0], sink);
-        self.b.backward(&cache.2, adj * cache.0[1], sink);
-        self.c.backward(&cache.3, adj * cache.0[2], sink);
+    fn backward<X: Ctx<T>, S: Sink<T>>(&self, ctx: &X, cache: &Self::Cache, adj: T, sink: &mut S) {
+        self.a.backward(ctx, &cache.1, adj * cache.0[0], sink);
+        self.b.backward(ctx, &cache.2, adj * cache.0[1], sink);
+        self.c.backward(ctx, &cache.3, adj * cache.0[2], sink);
+    }
+    #[inline(always)]
+    fn extent(&self) -> usize {
+        self.a.extent().max(self.b.extent()).max(self.c.extent())
     }
     #[inline(always)]
     fn record<Q: crate::tape::Recorder<T>>(&self, rec: &mut Q) -> crate::tape::Recorded<T> {

@@ -256,3 +256,6 @@ node!([K: Copy, A: Copy, B: Copy,] super::Select<K, A, B>);
 node!([E: Copy, const N: usize,] super::SumOf<E, N>);
 node!([F: Copy, const N: usize,] super::SumOver<F, N>);
 node!([E: Copy, const N: usize,] super::ProductOf<E, N>);
+node!([D: Copy, F: Copy,] super::SumN<D, F>);
+node!([D: Copy, F: Copy,] super::ProductN<D, F>);
+node!([O: Copy, D: Copy, F: Copy,] super::BestN<O, D, F>);

@@ -54,11 +54,15 @@ where
         (total, caches)
     }
     #[inline(always)]
-    fn backward<S: Sink<T>>(&self, cache: &Self::Cache, adj: T, sink: &mut S) {
+    fn backward<C: Ctx<T>, S: Sink<T>>(&self, ctx: &C, cache: &Self::Cache, adj: T, sink: &mut S) {
         // First to last, as `SumOf` (see there).
         for (i, c) in cache.iter().enumerate() {
-            (self.0)(i).backward(c, adj, sink);
+            (self.0)(i).backward(ctx, c, adj, sink);
         }
+    }
+    #[inline(always)]
+    fn extent(&self) -> usize {
+        (0..N).fold(0, |m, i| m.max((self.0)(i).extent()))
     }
     #[inline(always)]
     fn fused<C: Ctx<T>, S: Sink<T>>(&self, ctx: &C, adj: T, sink: &mut S) -> T {

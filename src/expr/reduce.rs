@@ -32,13 +32,17 @@ impl<T: Scalar, E: Expr<T>, const N: usize> Expr<T> for SumOf<E, N> {
         (total, caches)
     }
     #[inline(always)]
-    fn backward<S: Sink<T>>(&self, cache: &Self::Cache, adj: T, sink: &mut S) {
+    fn backward<C: Ctx<T>, S: Sink<T>>(&self, ctx: &C, cache: &Self::Cache, adj: T, sink: &mut S) {
         // First to last: forward in memory, the fastest order here. (The tape's sweep
         // visits the terms last to first, so the two engines may round an input's sum of
         // contributions differently.)
         for (e, c) in self.0.iter().zip(cache) {
-            e.backward(c, adj, sink);
+            e.backward(ctx, c, adj, sink);
         }
+    }
+    #[inline(always)]
+    fn extent(&self) -> usize {
+        self.0.iter().fold(0, |m, e| m.max(e.extent()))
     }
     #[inline(always)]
     fn fused<C: Ctx<T>, S: Sink<T>>(&self, ctx: &C, adj: T, sink: &mut S) -> T {
@@ -81,7 +85,7 @@ impl<T: Scalar, E: Expr<T>, const N: usize> Expr<T> for ProductOf<E, N> {
         )
     }
     #[inline(always)]
-    fn backward<S: Sink<T>>(&self, cache: &Self::Cache, adj: T, sink: &mut S) {
+    fn backward<C: Ctx<T>, S: Sink<T>>(&self, ctx: &C, cache: &Self::Cache, adj: T, sink: &mut S) {
         let (values, caches) = cache;
         let mut prefix = [T::one(); N];
         for i in 1..N {
@@ -89,9 +93,13 @@ impl<T: Scalar, E: Expr<T>, const N: usize> Expr<T> for ProductOf<E, N> {
         }
         let mut suffix = adj;
         for i in (0..N).rev() {
-            self.0[i].backward(&caches[i], prefix[i] * suffix, sink);
+            self.0[i].backward(ctx, &caches[i], prefix[i] * suffix, sink);
             suffix *= values[i];
         }
+    }
+    #[inline(always)]
+    fn extent(&self) -> usize {
+        self.0.iter().fold(0, |m, e| m.max(e.extent()))
     }
     #[inline(always)]
     fn record<R: crate::tape::Recorder<T>>(&self, rec: &mut R) -> crate::tape::Recorded<T> {

@@ -113,11 +113,16 @@ where
         }
     }
     #[inline(always)]
-    fn backward<S: Sink<T>>(&self, cache: &Self::Cache, adj: T, sink: &mut S) {
+    fn backward<C: Ctx<T>, S: Sink<T>>(&self, ctx: &C, cache: &Self::Cache, adj: T, sink: &mut S) {
         match cache {
-            Taken::Then(c) => self.then.backward(c, adj, sink),
-            Taken::Else(c) => self.other.backward(c, adj, sink),
+            Taken::Then(c) => self.then.backward(ctx, c, adj, sink),
+            Taken::Else(c) => self.other.backward(ctx, c, adj, sink),
         }
+    }
+    #[inline(always)]
+    fn extent(&self) -> usize {
+        let cond = self.cond.a.extent().max(self.cond.b.extent());
+        cond.max(self.then.extent()).max(self.other.extent())
     }
     #[inline(always)]
     fn fused<X: Ctx<T>, S: Sink<T>>(&self, ctx: &X, adj: T, sink: &mut S) -> T {
