@@ -12,8 +12,8 @@ use crate::Scalar;
 /// the body).
 #[derive(Clone, Copy, Debug)]
 pub struct Let<B, F> {
-    bound: B,
-    body: F,
+    pub(crate) bound: B,
+    pub(crate) body: F,
 }
 
 /// The value of the enclosing [`let_in`] inside its body.
@@ -58,20 +58,20 @@ impl<T, B, F, Body> Expr<T> for Let<B, F>
 where
     T: Scalar,
     B: Expr<T>,
-    F: Fn(Ph) -> Body + Copy,
+    F: super::runtime::Term<Ph, Out = Body>,
     Body: Expr<T>,
 {
     type Cache = (T, B::Cache, Body, Body::Cache);
     #[inline(always)]
     fn value<C: Ctx<T>>(&self, ctx: &C) -> T {
         let value = self.bound.value(ctx);
-        let body = (self.body)(Ph { slot: C::DEPTH });
+        let body = self.body.make(Ph { slot: C::DEPTH });
         body.value(&Bound { outer: ctx, value })
     }
     #[inline(always)]
     fn forward<C: Ctx<T>>(&self, ctx: &C) -> (T, Self::Cache) {
         let (value, cb) = self.bound.forward(ctx);
-        let body = (self.body)(Ph { slot: C::DEPTH });
+        let body = self.body.make(Ph { slot: C::DEPTH });
         let (y, cy) = body.forward(&Bound { outer: ctx, value });
         (y, (value, cb, body, cy))
     }
@@ -95,7 +95,7 @@ where
         // The body's adjoint is known: it is swept at once, and the bound expression after
         // it, with the adjoint its uses summed.
         let (value, cb) = self.bound.forward(ctx);
-        let body = (self.body)(Ph { slot: C::DEPTH });
+        let body = self.body.make(Ph { slot: C::DEPTH });
         let mut inner = BoundAdj {
             outer: &mut *sink,
             adj: T::zero(),
@@ -107,13 +107,13 @@ where
     }
     #[inline(always)]
     fn extent(&self) -> usize {
-        let body = (self.body)(Ph { slot: 0 });
+        let body = self.body.make(Ph { slot: 0 });
         self.bound.extent().max(body.extent())
     }
     #[inline(always)]
     fn record<R: crate::tape::Recorder<T>>(&self, rec: &mut R) -> crate::tape::Recorded<T> {
         let value = self.bound.record(rec);
-        let body = (self.body)(Ph { slot: R::DEPTH });
+        let body = self.body.make(Ph { slot: R::DEPTH });
         body.record(&mut crate::tape::BoundRecorder::new(rec, value))
     }
 }

@@ -12,9 +12,11 @@
 //! [`backprop`](crate::backprop)) are in the crate root.
 
 mod bind;
+pub mod block;
 mod ctx;
 mod input;
 mod leaf;
+pub mod linalg;
 mod node;
 mod ops;
 mod over;
@@ -31,7 +33,7 @@ pub use ops::{IntoNode, Node};
 pub use over::{SumOver, sum_over};
 pub use reduce::{ProductOf, SumOf, Terms, product, sum};
 pub use runtime::{
-    BestN, Count, ProductN, SumN, max_n, max_rows, min_n, min_rows, product_n, product_rows, sum_n,
+    BestN, Count, Domain, Extremum, ProductN, SumN, Term, max_n, max_rows, min_n, min_rows, product_n, product_rows, sum_n,
     sum_rows,
 };
 pub use select::{Cmp, CmpOp, Ge, Gt, Le, Lt, Select, Taken, ge, gt, le, lt, select};

@@ -58,22 +58,39 @@ impl<'a, R> Domain for &'a [R] {
     }
 }
 
-/// The terms of a run-time reduction: a domain and the closure that makes a term from an
-/// item of it.
-#[derive(Clone, Copy, Debug)]
-pub struct Terms<D, F> {
-    domain: D,
-    term: F,
+/// What makes one term of a run-time reduction (or a let's body) from an item: any
+/// closure `Fn(Item) -> E` returning an expression, or a maker the crate's helpers name
+/// (such as [`dot`](crate::dot)'s), so that they can return a concrete type.
+pub trait Term<I>: Copy {
+    /// The term.
+    type Out: Node;
+    /// The term made from `item`.
+    fn make(&self, item: I) -> Self::Out;
 }
 
-impl<D: Domain, F: Fn(D::Item) -> E, E> Terms<D, F> {
+impl<I, E: Node, F: Fn(I) -> E + Copy> Term<I> for F {
+    type Out = E;
+    #[inline(always)]
+    fn make(&self, item: I) -> E {
+        self(item)
+    }
+}
+
+/// The terms of a run-time reduction: a domain and what makes a term from an item of it.
+#[derive(Clone, Copy, Debug)]
+pub struct Each<D, F> {
+    pub(crate) domain: D,
+    pub(crate) term: F,
+}
+
+impl<D: Domain, F: Term<D::Item, Out = E>, E> Each<D, F> {
     #[inline(always)]
     fn len(&self) -> usize {
         self.domain.count()
     }
     #[inline(always)]
     fn get(&self, i: usize) -> E {
-        (self.term)(self.domain.item(i))
+        self.term.make(self.domain.item(i))
     }
     /// The largest extent of any term.
     #[inline(always)]
@@ -108,7 +125,7 @@ impl<D: Domain, F: Fn(D::Item) -> E, E> Terms<D, F> {
 
 /// `Σ term(item)` over a run-time domain: the node made by [`sum_n`] and [`sum_rows`].
 #[derive(Clone, Copy, Debug)]
-pub struct SumN<D, F>(Terms<D, F>);
+pub struct SumN<D, F>(pub(crate) Each<D, F>);
 
 /// `Π term(item)` over a run-time domain: the node made by [`product_n`] and
 /// [`product_rows`].
@@ -117,7 +134,7 @@ pub struct SumN<D, F>(Terms<D, F>);
 /// each half's adjoint the adjoint times the other half's product, down to blocks of 16
 /// whose values it keeps on the stack.
 #[derive(Clone, Copy, Debug)]
-pub struct ProductN<D, F>(Terms<D, F>);
+pub struct ProductN<D, F>(pub(crate) Each<D, F>);
 
 /// The largest or smallest term over a run-time domain: the node made by [`max_n`],
 /// [`min_n`], [`max_rows`] and [`min_rows`].
@@ -126,13 +143,13 @@ pub struct ProductN<D, F>(Terms<D, F>);
 /// passed over unless every term is NaN, a tie goes to the first of the tied terms, and the
 /// whole adjoint goes to the term chosen.
 #[derive(Clone, Copy, Debug)]
-pub struct BestN<O, D, F>(O, Terms<D, F>);
+pub struct BestN<O, D, F>(pub(crate) O, pub(crate) Each<D, F>);
 
 impl<T, D, F, E> Expr<T> for SumN<D, F>
 where
     T: Scalar,
     D: Domain,
-    F: Fn(D::Item) -> E + Copy,
+    F: Term<D::Item, Out = E>,
     E: Expr<T>,
 {
     type Cache = ();
@@ -168,7 +185,7 @@ where
 /// Terms of a product swept from the values kept on the stack, at most this many at once.
 const BLOCK: usize = 16;
 
-impl<D: Domain, F: Fn(D::Item) -> E + Copy, E> ProductN<D, F> {
+impl<D: Domain, F: Term<D::Item, Out = E>, E> ProductN<D, F> {
     /// `Π terms[lo..hi]`, from the left.
     #[inline(always)]
     fn range<T: Scalar, C: Ctx<T>>(&self, ctx: &C, lo: usize, hi: usize) -> T
@@ -217,7 +234,7 @@ impl<T, D, F, E> Expr<T> for ProductN<D, F>
 where
     T: Scalar,
     D: Domain,
-    F: Fn(D::Item) -> E + Copy,
+    F: Term<D::Item, Out = E>,
     E: Expr<T>,
 {
     type Cache = ();
@@ -259,7 +276,7 @@ impl Extremum for rules::Min {
 /// No term chosen: the reduction is empty.
 const NONE: usize = usize::MAX;
 
-impl<O: Extremum, D: Domain, F: Fn(D::Item) -> E + Copy, E> BestN<O, D, F> {
+impl<O: Extremum, D: Domain, F: Term<D::Item, Out = E>, E> BestN<O, D, F> {
     /// The value chosen and its index (`NONE` for no terms), folding the rule from the
     /// first term as `rule(rule(t₀, t₁), t₂)…` would.
     #[inline(always)]
@@ -289,7 +306,7 @@ where
     T: Scalar,
     O: Extremum,
     D: Domain,
-    F: Fn(D::Item) -> E + Copy,
+    F: Term<D::Item, Out = E>,
     E: Expr<T>,
 {
     /// The index of the term chosen.
@@ -323,13 +340,13 @@ where
 
 /// The largest term, with the choice of [`Max`](rules::Max).
 #[inline(always)]
-fn largest<D, F>(terms: Terms<D, F>) -> BestN<rules::Max, D, F> {
+pub(crate) fn largest<D, F>(terms: Each<D, F>) -> BestN<rules::Max, D, F> {
     BestN(rules::Max, terms)
 }
 
 /// The smallest term, with the choice of [`Min`](rules::Min).
 #[inline(always)]
-fn smallest<D, F>(terms: Terms<D, F>) -> BestN<rules::Min, D, F> {
+pub(crate) fn smallest<D, F>(terms: Each<D, F>) -> BestN<rules::Min, D, F> {
     BestN(rules::Min, terms)
 }
 
@@ -351,7 +368,7 @@ macro_rules! reductions {
                 F: Fn(usize) -> E + Copy,
                 E: Node,
             {
-                $make(Terms { domain: Count(n), term })
+                $make(Each { domain: Count(n), term })
             }
 
             $(#[$doc])*
@@ -364,7 +381,7 @@ macro_rules! reductions {
                 F: Fn(&'a R) -> E + Copy,
                 E: Node,
             {
-                $make(Terms { domain: rows, term })
+                $make(Each { domain: rows, term })
             }
         )*
     };
@@ -384,7 +401,7 @@ reductions! {
     /// assert_eq!(g, [0.5, 0.0, -1.0]);
     ///
     /// // A loss over rows of data: Σ (a·x₀ + x₁ − b)² over rows (a, b).
-    /// let rows = [[1.0, 2.0], [2.0, 3.0]];
+    /// let rows: [[f64; 2]; 2] = [[1.0, 2.0], [2.0, 3.0]];
     /// let (w, c) = vars();
     /// let loss = sum_rows(&rows, |&[a, b]| (a * w + c - b).square());
     /// assert_eq!(value(&loss, [1.0, 1.0]), 0.0);

@@ -1,0 +1,376 @@
+//! Vectors and matrices over blocks of inputs and over data: dot products, norms,
+//! matrix-vector products, log-sum-exp, softmax cross-entropy, quadratic forms.
+//!
+//! Each is written with the run-time reductions ([`sum_n`](crate::sum_n),
+//! [`max_n`](crate::max_n)) and a [`let_in`](crate::let_in): no derivative formula of its
+//! own. Each returns a concrete expression type, so it composes with operators and stays
+//! an expression over every scalar type (`f32`, `f64`, duals).
+
+use super::block::{Matrix, Vector};
+use super::runtime::{BestN, Count, Each, SumN, Term, largest};
+use super::{At, Binary, Cst, Let, Node, Ph, Unary};
+use crate::rules;
+
+/// A vector of expressions of run-time length: a [`Vector`] block (its entries are
+/// inputs), data `&[f64]` (constants), or a product such as [`matvec`]'s.
+pub trait Entries: Copy {
+    /// The type of an entry.
+    type Entry: Node;
+    /// The number of entries.
+    fn len(&self) -> usize;
+    /// `true` for no entries.
+    fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+    /// Entry `i` (`i < len()`).
+    fn entry(&self, i: usize) -> Self::Entry;
+}
+
+impl Entries for Vector {
+    type Entry = At;
+    #[inline(always)]
+    fn len(&self) -> usize {
+        Vector::len(*self)
+    }
+    #[inline(always)]
+    fn entry(&self, i: usize) -> At {
+        self.at(i)
+    }
+}
+
+impl Entries for &[f64] {
+    type Entry = Cst;
+    #[inline(always)]
+    fn len(&self) -> usize {
+        <[f64]>::len(self)
+    }
+    #[inline(always)]
+    fn entry(&self, i: usize) -> Cst {
+        Cst(self[i])
+    }
+}
+
+/// A matrix of expressions: a [`Matrix`] block, or data ([`DataMatrix`]).
+pub trait Rows: Copy {
+    /// The type of a row.
+    type Row: Entries;
+    /// The number of rows.
+    fn rows(&self) -> usize;
+    /// The number of columns.
+    fn cols(&self) -> usize;
+    /// Row `r` (`r < rows()`).
+    fn row(&self, r: usize) -> Self::Row;
+}
+
+impl Rows for Matrix {
+    type Row = Vector;
+    #[inline(always)]
+    fn rows(&self) -> usize {
+        Matrix::rows(*self)
+    }
+    #[inline(always)]
+    fn cols(&self) -> usize {
+        Matrix::cols(*self)
+    }
+    #[inline(always)]
+    fn row(&self, r: usize) -> Vector {
+        Matrix::row(*self, r)
+    }
+}
+
+/// A row-major matrix of data, read in place: `rows × cols` numbers.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct DataMatrix<'a> {
+    data: &'a [f64],
+    cols: usize,
+}
+
+impl<'a> DataMatrix<'a> {
+    /// The matrix of `data.len() / cols` rows of `cols` numbers.
+    ///
+    /// # Panics
+    /// If `cols` is 0 while there is data, or does not divide the length of the data.
+    #[track_caller]
+    pub fn new(data: &'a [f64], cols: usize) -> Self {
+        let fits = if cols == 0 {
+            data.is_empty()
+        } else {
+            data.len() % cols == 0
+        };
+        assert!(
+            fits,
+            "tapeless: {} numbers do not make rows of {cols}",
+            data.len()
+        );
+        DataMatrix { data, cols }
+    }
+}
+
+impl<'a> Rows for DataMatrix<'a> {
+    type Row = &'a [f64];
+    #[inline(always)]
+    fn rows(&self) -> usize {
+        self.data.len().checked_div(self.cols).unwrap_or(0)
+    }
+    #[inline(always)]
+    fn cols(&self) -> usize {
+        self.cols
+    }
+    #[inline(always)]
+    fn row(&self, r: usize) -> &'a [f64] {
+        &self.data[r * self.cols..(r + 1) * self.cols]
+    }
+}
+
+/// The terms `aᵢ·bᵢ` of a dot product.
+#[derive(Clone, Copy, Debug)]
+pub struct DotTerm<A, B>(A, B);
+
+impl<A: Entries, B: Entries> Term<usize> for DotTerm<A, B> {
+    type Out = Binary<rules::Mul, A::Entry, B::Entry>;
+    #[inline(always)]
+    fn make(&self, i: usize) -> Self::Out {
+        Binary::new(rules::Mul, self.0.entry(i), self.1.entry(i))
+    }
+}
+
+/// `Σ aᵢ·bᵢ`: the node [`dot`] makes.
+pub type Dot<A, B> = SumN<Count, DotTerm<A, B>>;
+
+/// `a · b = Σ aᵢ·bᵢ` (0 for empty vectors).
+///
+/// ```
+/// use tapeless::prelude::*;
+/// use tapeless::expr::block::Vector;
+/// use tapeless::expr::linalg::dot;
+/// let w = Vector::new(0, 3);
+/// let data = [1.0, 2.0, 3.0];
+/// let f = dot(w, &data[..]);
+/// let mut g = [0.0; 3];
+/// assert_eq!(gradient_into(&f, &[1.0, 1.0, 1.0], &mut g), 6.0);
+/// assert_eq!(g, data);
+/// ```
+///
+/// # Panics
+/// If the lengths differ (at the caller's line).
+#[inline(always)]
+#[track_caller]
+pub fn dot<A: Entries, B: Entries>(a: A, b: B) -> Dot<A, B> {
+    if a.len() != b.len() {
+        mismatch("a dot product", a.len(), b.len());
+    }
+    SumN(Each {
+        domain: Count(a.len()),
+        term: DotTerm(a, b),
+    })
+}
+
+/// The terms `aᵢ²` of a squared norm.
+#[derive(Clone, Copy, Debug)]
+pub struct SquareTerm<A>(A);
+
+impl<A: Entries> Term<usize> for SquareTerm<A> {
+    type Out = Unary<rules::Square, A::Entry>;
+    #[inline(always)]
+    fn make(&self, i: usize) -> Self::Out {
+        Unary::new(rules::Square, self.0.entry(i))
+    }
+}
+
+/// `‖a‖² = Σ aᵢ²` (0 for an empty vector).
+///
+/// ```
+/// use tapeless::prelude::*;
+/// use tapeless::expr::block::Vector;
+/// use tapeless::expr::linalg::sq_norm;
+/// let f = sq_norm(Vector::new(0, 2));
+/// let mut g = [0.0; 2];
+/// assert_eq!(gradient_into(&f, &[3.0, 4.0], &mut g), 25.0);
+/// assert_eq!(g, [6.0, 8.0]);
+/// ```
+#[inline(always)]
+pub fn sq_norm<A: Entries>(a: A) -> SumN<Count, SquareTerm<A>> {
+    SumN(Each {
+        domain: Count(a.len()),
+        term: SquareTerm(a),
+    })
+}
+
+/// `M·v`: a vector whose entry `r` is the dot product of row `r` of `M` with `v`. Made by
+/// [`matvec`].
+#[derive(Clone, Copy, Debug)]
+pub struct MatVec<M, V>(M, V);
+
+impl<M: Rows, V: Entries> Entries for MatVec<M, V> {
+    type Entry = Dot<M::Row, V>;
+    #[inline(always)]
+    fn len(&self) -> usize {
+        self.0.rows()
+    }
+    #[inline(always)]
+    fn entry(&self, r: usize) -> Self::Entry {
+        dot(self.0.row(r), self.1)
+    }
+}
+
+/// `M·v` for a block `M` and data `v`, or data `M` and a block `v` (or two blocks): a
+/// vector of expressions, to sum, to take entries of, or to feed [`dot`] or
+/// [`logsumexp`].
+///
+/// ```
+/// use tapeless::prelude::*;
+/// use tapeless::expr::block::Layout;
+/// use tapeless::expr::linalg::{DataMatrix, Entries, matvec, sq_norm};
+/// // ‖A·x‖² for data A (2×2) and inputs x.
+/// let mut l = Layout::new();
+/// let x = l.vector(2);
+/// let a = [1.0, 2.0, 0.0, 1.0];
+/// let f = sq_norm(matvec(DataMatrix::new(&a, 2), x));
+/// let mut g = [0.0; 2];
+/// // A·x = (1 + 2, 1) at x = (1, 1).
+/// assert_eq!(gradient_into(&f, &[1.0, 1.0], &mut g), 10.0);
+/// assert_eq!(g, [2.0 * 3.0, 2.0 * 3.0 * 2.0 + 2.0 * 1.0]); // 2Aᵀ(Ax)
+/// ```
+///
+/// # Panics
+/// If `v` is not as long as a row of `M` (at the caller's line).
+#[inline(always)]
+#[track_caller]
+pub fn matvec<M: Rows, V: Entries>(m: M, v: V) -> MatVec<M, V> {
+    if m.cols() != v.len() {
+        mismatch("a matrix-vector product", m.cols(), v.len());
+    }
+    MatVec(m, v)
+}
+
+/// `xᵀ·A·x`, as `x · (A·x)`.
+///
+/// ```
+/// use tapeless::prelude::*;
+/// use tapeless::expr::block::Vector;
+/// use tapeless::expr::linalg::{DataMatrix, quad_form};
+/// let a = [2.0, 1.0, 1.0, 3.0];
+/// let f = quad_form(DataMatrix::new(&a, 2), Vector::new(0, 2));
+/// let mut g = [0.0; 2];
+/// assert_eq!(gradient_into(&f, &[1.0, 2.0], &mut g), 2.0 + 2.0 + 2.0 + 12.0);
+/// assert_eq!(g, [4.0 + 4.0, 2.0 + 12.0]); // (A + Aᵀ)·x
+/// ```
+///
+/// # Panics
+/// If `A` is not square with a side of `x`'s length.
+#[inline(always)]
+#[track_caller]
+pub fn quad_form<M: Rows, X: Entries>(a: M, x: X) -> Dot<X, MatVec<M, X>> {
+    if a.rows() != x.len() {
+        mismatch("a quadratic form", a.rows(), x.len());
+    }
+    dot(x, matvec(a, x))
+}
+
+/// Entry `i` of a vector, as a term.
+#[derive(Clone, Copy, Debug)]
+pub struct EntryTerm<A>(A);
+
+impl<A: Entries> Term<usize> for EntryTerm<A> {
+    type Out = A::Entry;
+    #[inline(always)]
+    fn make(&self, i: usize) -> A::Entry {
+        self.0.entry(i)
+    }
+}
+
+/// The terms `exp(aᵢ − m)` of a log-sum-exp shifted by its maximum `m`.
+#[derive(Clone, Copy, Debug)]
+pub struct ShiftedExp<A>(A, Ph);
+
+impl<A: Entries> Term<usize> for ShiftedExp<A> {
+    type Out = Unary<rules::Exp, Binary<rules::Sub, A::Entry, Ph>>;
+    #[inline(always)]
+    fn make(&self, i: usize) -> Self::Out {
+        Unary::new(rules::Exp, Binary::new(rules::Sub, self.0.entry(i), self.1))
+    }
+}
+
+/// The body `m + ln Σ exp(aᵢ − m)` of a log-sum-exp, given its maximum `m`.
+#[derive(Clone, Copy, Debug)]
+pub struct LseBody<A>(A);
+
+impl<A: Entries> Term<Ph> for LseBody<A> {
+    type Out = Binary<rules::Add, Ph, Unary<rules::Ln, SumN<Count, ShiftedExp<A>>>>;
+    #[inline(always)]
+    fn make(&self, m: Ph) -> Self::Out {
+        let sum = SumN(Each {
+            domain: Count(self.0.len()),
+            term: ShiftedExp(self.0, m),
+        });
+        Binary::new(rules::Add, m, Unary::new(rules::Ln, sum))
+    }
+}
+
+/// `ln Σ exp(aᵢ)`, the node [`logsumexp`] makes.
+pub type LogSumExp<A> = Let<BestN<rules::Max, Count, EntryTerm<A>>, LseBody<A>>;
+
+/// `ln Σ exp(aᵢ)`, computed stably as `m + ln Σ exp(aᵢ − m)` with `m = max aᵢ` (no
+/// overflow for large entries); `−∞` for an empty vector.
+///
+/// Its gradient is the softmax of `a`. The maximum is let-bound: evaluated once, and its
+/// adjoint (zero up to rounding) pushed back once. The sum under `ln` is evaluated for its
+/// value, then swept again with its adjoint: `exp` is evaluated twice per entry, as in a
+/// hand-written gradient that does not keep the exponentials.
+///
+/// ```
+/// use tapeless::prelude::*;
+/// use tapeless::expr::block::Vector;
+/// use tapeless::expr::linalg::logsumexp;
+/// let f = logsumexp(Vector::new(0, 2));
+/// let mut g = [0.0; 2];
+/// let v = gradient_into(&f, &[1000.0, 1000.0], &mut g); // no overflow
+/// assert!((v - (1000.0 + 2f64.ln())).abs() < 1e-12);
+/// assert!((g[0] - 0.5).abs() < 1e-15 && (g[1] - 0.5).abs() < 1e-15);
+/// ```
+#[inline(always)]
+pub fn logsumexp<A: Entries>(a: A) -> LogSumExp<A> {
+    let max = largest(Each {
+        domain: Count(a.len()),
+        term: EntryTerm(a),
+    });
+    Let {
+        bound: max,
+        body: LseBody(a),
+    }
+}
+
+/// `−ln softmax(logits)[label] = logsumexp(logits) − logits[label]`: the cross-entropy of a
+/// softmax classifier for one sample of class `label`.
+///
+/// ```
+/// use tapeless::prelude::*;
+/// use tapeless::expr::block::Vector;
+/// use tapeless::expr::linalg::softmax_xent;
+/// let f = softmax_xent(Vector::new(0, 2), 1);
+/// let mut g = [0.0; 2];
+/// let v = gradient_into(&f, &[0.0, 0.0], &mut g);
+/// assert!((v - 2f64.ln()).abs() < 1e-15);
+/// assert_eq!(g, [0.5, 0.5 - 1.0]); // softmax − one-hot
+/// ```
+///
+/// # Panics
+/// If `label` is not below the number of logits (at the caller's line).
+#[inline(always)]
+#[track_caller]
+pub fn softmax_xent<A: Entries>(
+    logits: A,
+    label: usize,
+) -> Binary<rules::Sub, LogSumExp<A>, A::Entry> {
+    if label >= logits.len() {
+        mismatch("a softmax label (label, classes)", label, logits.len());
+    }
+    Binary::new(rules::Sub, logsumexp(logits), logits.entry(label))
+}
+
+#[cold]
+#[inline(never)]
+#[track_caller]
+fn mismatch(what: &str, a: usize, b: usize) -> ! {
+    panic!("tapeless: the sizes do not fit for {what}: {a} and {b}")
+}
