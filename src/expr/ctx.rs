@@ -22,9 +22,11 @@ pub trait Ctx<T> {
     fn input(&self, i: usize) -> T;
     /// The value bound by the enclosing let at nesting depth `slot`.
     fn bound(&self, slot: usize) -> T;
-    /// Component `k` of the state of the enclosing [`fold`](crate::fold) step.
+    /// The number of enclosing [`fold`](crate::fold) steps.
+    const FOLDS: usize = 0;
+    /// Component `k` of the state of the enclosing fold step at nesting depth `level`.
     #[inline(always)]
-    fn state(&self, _k: usize) -> T {
+    fn state(&self, _level: usize, _k: usize) -> T {
         panic!("{STATE_ESCAPED}")
     }
     /// The number of inputs at run time (`INPUTS` where it is known at compile time).
@@ -44,10 +46,12 @@ pub trait Sink<T> {
     fn add_input(&mut self, i: usize, v: T);
     /// Adds `v` to the adjoint of the value bound at nesting depth `slot`.
     fn add_bound(&mut self, slot: usize, v: T);
-    /// Adds `v` to the adjoint of component `k` of the enclosing [`fold`](crate::fold)
-    /// step's state.
+    /// The number of enclosing [`fold`](crate::fold) steps.
+    const FOLDS: usize = 0;
+    /// Adds `v` to the adjoint of component `k` of the state of the enclosing fold step at
+    /// nesting depth `level`.
     #[inline(always)]
-    fn add_state(&mut self, _k: usize, _v: T) {
+    fn add_state(&mut self, _level: usize, _k: usize, _v: T) {
         panic!("{STATE_ESCAPED}")
     }
     /// The number of inputs at run time (`INPUTS` where it is known at compile time).
@@ -250,9 +254,10 @@ impl<T, C: Ctx<T> + ?Sized> Ctx<T> for &C {
     fn bound(&self, slot: usize) -> T {
         (**self).bound(slot)
     }
+    const FOLDS: usize = C::FOLDS;
     #[inline(always)]
-    fn state(&self, k: usize) -> T {
-        (**self).state(k)
+    fn state(&self, level: usize, k: usize) -> T {
+        (**self).state(level, k)
     }
     #[inline(always)]
     fn inputs(&self) -> usize {
@@ -272,9 +277,10 @@ impl<T, S: Sink<T> + ?Sized> Sink<T> for &mut S {
     fn add_bound(&mut self, slot: usize, v: T) {
         (**self).add_bound(slot, v);
     }
+    const FOLDS: usize = S::FOLDS;
     #[inline(always)]
-    fn add_state(&mut self, k: usize, v: T) {
-        (**self).add_state(k, v);
+    fn add_state(&mut self, level: usize, k: usize, v: T) {
+        (**self).add_state(level, k, v);
     }
     #[inline(always)]
     fn inputs(&self) -> usize {
@@ -304,9 +310,10 @@ impl<C: Ctx<T>, T: Copy> Ctx<T> for Bound<'_, C, T> {
             self.outer.bound(slot)
         }
     }
+    const FOLDS: usize = C::FOLDS;
     #[inline(always)]
-    fn state(&self, k: usize) -> T {
-        self.outer.state(k)
+    fn state(&self, level: usize, k: usize) -> T {
+        self.outer.state(level, k)
     }
     #[inline(always)]
     fn inputs(&self) -> usize {
@@ -336,9 +343,10 @@ impl<S: Sink<T>, T: Scalar> Sink<T> for BoundAdj<'_, S, T> {
             self.outer.add_bound(slot, v);
         }
     }
+    const FOLDS: usize = S::FOLDS;
     #[inline(always)]
-    fn add_state(&mut self, k: usize, v: T) {
-        self.outer.add_state(k, v);
+    fn add_state(&mut self, level: usize, k: usize, v: T) {
+        self.outer.add_state(level, k, v);
     }
     #[inline(always)]
     fn inputs(&self) -> usize {

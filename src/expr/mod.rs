@@ -14,6 +14,7 @@
 mod bind;
 pub mod block;
 mod ctx;
+pub mod fold;
 mod input;
 mod leaf;
 pub mod linalg;
@@ -26,6 +27,7 @@ mod select;
 
 pub use bind::{Let, Ph, let_in};
 pub use ctx::{Bound, BoundAdj, Ctx, Point, RUN_TIME, Sink};
+pub use fold::{Checkpoints, Fold, Step, Workspace, fold, fold_checkpointed};
 pub use input::{At, at};
 pub use leaf::{Cst, Var, VarTuple, vars};
 pub use node::{Binary, Ternary, Unary};
@@ -33,8 +35,8 @@ pub use ops::{IntoNode, Node};
 pub use over::{SumOver, sum_over};
 pub use reduce::{ProductOf, SumOf, Terms, product, sum};
 pub use runtime::{
-    BestN, Count, Domain, Extremum, ProductN, SumN, Term, max_n, max_rows, min_n, min_rows, product_n, product_rows, sum_n,
-    sum_rows,
+    BestN, Count, Domain, Extremum, ProductN, SumN, Term, max_n, max_rows, min_n, min_rows,
+    product_n, product_rows, sum_n, sum_rows,
 };
 pub use select::{Cmp, CmpOp, Ge, Gt, Le, Lt, Select, Taken, ge, gt, le, lt, select};
 

@@ -259,3 +259,5 @@ node!([E: Copy, const N: usize,] super::ProductOf<E, N>);
 node!([D: Copy, F: Copy,] super::SumN<D, F>);
 node!([D: Copy, F: Copy,] super::ProductN<D, F>);
 node!([O: Copy, D: Copy, F: Copy,] super::BestN<O, D, F>);
+node!([] super::fold::State);
+node!([M: Copy, I: Copy, F: Copy, O: Copy, const K: usize,] super::Fold<M, I, F, O, K>);

@@ -89,7 +89,7 @@ pub use var::{Operand, Var};
 
 use store::Store;
 
-pub(crate) use record::BoundRecorder;
+pub(crate) use record::{BoundRecorder, StateRecorder};
 
 use core::cell::RefCell;
 

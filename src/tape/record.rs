@@ -30,6 +30,12 @@ pub trait Recorder<T: Scalar>: Ctx<T> + sealed::Sealed<T> {
     /// The value bound by the enclosing let at nesting depth `slot`.
     fn bound_node(&self, slot: usize) -> Recorded<T>;
 
+    /// Component `k` of the state of the enclosing [`fold`](crate::fold) step at nesting
+    /// depth `level`.
+    fn state_node(&self, _level: usize, _k: usize) -> Recorded<T> {
+        panic!("tapeless: a fold's state was recorded outside the fold that made it")
+    }
+
     /// A constant: it records nothing.
     #[inline(always)]
     fn constant(&self, value: T) -> Recorded<T> {
@@ -160,6 +166,11 @@ impl<R: sealed::Sealed<T>, T> sealed::Sealed<T> for BoundRecorder<'_, R, T> {
 impl<R: Recorder<T>, T: Scalar> Ctx<T> for BoundRecorder<'_, R, T> {
     const INPUTS: usize = R::INPUTS;
     const DEPTH: usize = R::DEPTH + 1;
+    const FOLDS: usize = R::FOLDS;
+    #[inline(always)]
+    fn state(&self, level: usize, k: usize) -> T {
+        self.outer.state(level, k)
+    }
     #[inline(always)]
     fn input(&self, i: usize) -> T {
         self.outer.input(i)
@@ -185,6 +196,72 @@ impl<R: Recorder<T>, T: Scalar> Recorder<T> for BoundRecorder<'_, R, T> {
             self.value
         } else {
             self.outer.bound_node(slot)
+        }
+    }
+    #[inline(always)]
+    fn state_node(&self, level: usize, k: usize) -> Recorded<T> {
+        self.outer.state_node(level, k)
+    }
+}
+
+/// The recorder inside a [`fold`](crate::fold) step: the outer recorder plus the recorded
+/// state the step starts from.
+pub(crate) struct StateRecorder<'a, R, T> {
+    outer: &'a mut R,
+    state: &'a [Recorded<T>],
+}
+
+impl<'a, R, T> StateRecorder<'a, R, T> {
+    #[inline(always)]
+    pub(crate) fn new(outer: &'a mut R, state: &'a [Recorded<T>]) -> Self {
+        StateRecorder { outer, state }
+    }
+}
+
+impl<R: sealed::Sealed<T>, T> sealed::Sealed<T> for StateRecorder<'_, R, T> {
+    #[inline(always)]
+    fn store(&mut self) -> &mut Store<T> {
+        self.outer.store()
+    }
+}
+
+impl<R: Recorder<T>, T: Scalar> Ctx<T> for StateRecorder<'_, R, T> {
+    const INPUTS: usize = R::INPUTS;
+    const DEPTH: usize = R::DEPTH;
+    const FOLDS: usize = R::FOLDS + 1;
+    #[inline(always)]
+    fn input(&self, i: usize) -> T {
+        self.outer.input(i)
+    }
+    #[inline(always)]
+    fn bound(&self, slot: usize) -> T {
+        self.outer.bound(slot)
+    }
+    #[inline(always)]
+    fn state(&self, level: usize, k: usize) -> T {
+        if level == R::FOLDS {
+            self.state[k].value
+        } else {
+            self.outer.state(level, k)
+        }
+    }
+}
+
+impl<R: Recorder<T>, T: Scalar> Recorder<T> for StateRecorder<'_, R, T> {
+    #[inline(always)]
+    fn input_node(&self, i: usize) -> Recorded<T> {
+        self.outer.input_node(i)
+    }
+    #[inline(always)]
+    fn bound_node(&self, slot: usize) -> Recorded<T> {
+        self.outer.bound_node(slot)
+    }
+    #[inline(always)]
+    fn state_node(&self, level: usize, k: usize) -> Recorded<T> {
+        if level == R::FOLDS {
+            self.state[k]
+        } else {
+            self.outer.state_node(level, k)
         }
     }
 }
