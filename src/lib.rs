@@ -108,7 +108,7 @@ pub mod tape;
 pub use derivatives::par_gradients;
 pub use derivatives::{
     Matrix, Outputs, SecondOrder, ValueGradientHessian, ValueGradientHvp, ValuesJacobian,
-    forward_gradient, gradients, hessian, hvp, into_arrays, jacobian, jvp, tape_gradient,
+    forward_gradient, gradients, hessian, hvp, hvp_into, into_arrays, jacobian, jvp, tape_gradient,
     tape_hessian, tape_hvp, tape_jacobian, tape_jvp, vjp,
 };
 pub use dual::Dual;
@@ -131,8 +131,8 @@ pub mod prelude {
     #[cfg(feature = "rayon")]
     pub use crate::par_gradients;
     pub use crate::{
-        Dual, Outputs, SecondOrder, forward_gradient, gradients, hessian, hvp, into_arrays,
-        jacobian, jvp, vjp,
+        Dual, Outputs, SecondOrder, forward_gradient, gradients, hessian, hvp, hvp_into,
+        into_arrays, jacobian, jvp, vjp,
     };
     pub use crate::{Scalar, Tape, backprop, gradient, gradient_into, value};
 }

@@ -4,12 +4,15 @@ use generic_array::{ConstArrayLength, GenericArray, IntoArrayLength, typenum::Co
 
 use super::lift::{Along, Seeded};
 use crate::dual::Dual;
-use crate::{Expr, Point, Scalar};
+use crate::entry::{admit, check_buffer};
+use crate::expr::RUN_TIME;
+use crate::{Ctx, Expr, Scalar};
 
 /// The value of `f` at `x` and its derivative along `v`: `(f(x), ∇f(x)·v)`.
 ///
 /// One evaluation of `f` on dual numbers `xᵢ + vᵢ·ε` (forward mode); no reverse sweep, no
-/// heap. `x` and `v` are `[T; N]` or `GenericArray<T, N>`.
+/// heap. `x` and `v` are `[T; N]` or `GenericArray<T, N>`, or (run-time length) `&[T]` or
+/// `&Vec<T>` of one length.
 ///
 /// ```
 /// use tapeless::prelude::*;
@@ -18,15 +21,26 @@ use crate::{Expr, Point, Scalar};
 /// let (value, slope) = jvp(&f, [3.0, 2.0], [1.0, -1.0]);
 /// // ∇f = (2xy, x²) = (12, 9), so ∇f·v = 12 − 9.
 /// assert_eq!((value, slope), (18.0, 3.0));
+/// assert_eq!(jvp(&f, &[3.0, 2.0][..], &[1.0, -1.0][..]), (18.0, 3.0));
 /// ```
+///
+/// # Panics
+/// For inputs of run-time length, before any work, if `v` is not as long as `x` or if `f`
+/// reads an input past their end.
 ///
 /// `f` must be an expression over dual numbers too: any expression built from
 /// variables and literals is. A helper that returns `impl Expr<f64>` hides that; write
 /// it generic (`fn f<T: Scalar>() -> impl Expr<T>`) or return `impl Expr<f64> +
 /// Expr<Dual<f64>>`.
 #[inline(always)]
-pub fn jvp<T: Scalar, E: Expr<Dual<T>>, X: Point<T>>(f: &E, x: X, v: X) -> (T, T) {
-    let y = f.value(&Along { x: &x, v: &v });
+#[track_caller]
+pub fn jvp<T: Scalar, E: Expr<Dual<T>>, X: Ctx<T>>(f: &E, x: X, v: X) -> (T, T) {
+    if X::INPUTS == RUN_TIME {
+        check_buffer(x.inputs(), v.inputs());
+    }
+    let ctx = Along { x: &x, v: &v };
+    admit(f, &ctx);
+    let y = f.value(&ctx);
     (y.re, y.tangent())
 }
 

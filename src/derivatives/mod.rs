@@ -4,7 +4,7 @@
 //! | --- | --- | --- |
 //! | [`jvp`] | `f(x)`, `∇f(x)·v` | forward sweep on [`Dual`] |
 //! | [`forward_gradient`] | `f(x)`, `∇f(x)` | forward sweep on `Dual<T, N>` (forward mode) |
-//! | [`hvp`] | `f(x)`, `∇f(x)`, `H(x)·v` | reverse sweep on [`Dual`] (forward-over-reverse) |
+//! | [`hvp`], [`hvp_into`] | `f(x)`, `∇f(x)`, `H(x)·v` | reverse sweep on [`Dual`] (forward-over-reverse) |
 //! | [`hessian`] | `f(x)`, `∇f(x)`, `H(x)` | `N` of those, with unit vectors |
 //! | [`jacobian`] | `F(x)`, `J(x)` (`M × N`) | one reverse sweep per output |
 //! | [`vjp`] | `F(x)`, `sᵀJ(x)` | one seeded reverse sweep per output |
@@ -60,7 +60,7 @@ pub use batch::gradients;
 #[cfg(feature = "rayon")]
 pub use batch::par_gradients;
 pub use forward::{forward_gradient, jvp};
-pub use second::{hessian, hvp};
+pub use second::{hessian, hvp, hvp_into};
 pub use taped::{tape_gradient, tape_hessian, tape_hvp, tape_jacobian, tape_jvp};
 pub use vector::{Outputs, jacobian, vjp};
 

@@ -11,6 +11,7 @@ use num_traits::One;
 use super::lift::{Along, Split, Tangents, Unit};
 use super::{ValueGradientHessian, ValueGradientHvp};
 use crate::dual::Dual;
+use crate::entry::{admit, check_buffer};
 use crate::{Expr, Point, Scalar};
 
 /// The value, the gradient and the Hessian-vector product `H(x)·v` of `f` at `x`.
@@ -50,6 +51,46 @@ pub fn hvp<T: Scalar, E: Expr<Dual<T>>, X: Point<T>>(
         },
     );
     (y.re, grad.into_generic(), hv.into_generic())
+}
+
+/// [`hvp`] at inputs of run-time length: returns `f(x)`, writes `∇f(x)` into `grad` and
+/// `H(x)·v` into `hv` (both overwritten). One fused sweep on dual numbers made on the fly
+/// from `x` and `v`: no heap.
+///
+/// ```
+/// use tapeless::prelude::*;
+/// // f = Σ xᵢ²·xᵢ₊₁ over a run-time length.
+/// let n = 3;
+/// let f = sum_n(n - 1, |i| at(i).square() * at(i + 1));
+/// let (x, v) = ([1.0, 2.0, 3.0], [0.0, 1.0, 0.0]);
+/// let (mut g, mut hv) = ([0.0; 3], [0.0; 3]);
+/// let y = hvp_into(&f, &x, &v, &mut g, &mut hv);
+/// assert_eq!(y, 2.0 + 12.0);
+/// assert_eq!(g, [4.0, 1.0 + 12.0, 4.0]);
+/// assert_eq!(hv, [2.0, 6.0, 4.0]); // column 1 of H
+/// ```
+///
+/// # Panics
+/// Before any work, if `v`, `grad` or `hv` is not as long as `x`, or if `f` reads an input
+/// past the end of `x`.
+#[inline(always)]
+#[track_caller]
+pub fn hvp_into<T: Scalar, E: Expr<Dual<T>>>(
+    f: &E,
+    x: &[T],
+    v: &[T],
+    grad: &mut [T],
+    hv: &mut [T],
+) -> T {
+    for len in [v.len(), grad.len(), hv.len()] {
+        check_buffer(x.len(), len);
+    }
+    let ctx = Along { x, v };
+    admit(f, &ctx);
+    grad.fill(-T::zero());
+    hv.fill(-T::zero());
+    let y = f.fused(&ctx, Dual::one(), &mut Split { re: grad, eps: hv });
+    y.re
 }
 
 /// The value, the gradient and the Hessian of `f` at `x`: an `N × N` matrix with a static
