@@ -2,18 +2,20 @@
 //! numbers (an integrator, a recurrent cell), the result an expression of the last state.
 //!
 //! The reverse sweep visits the steps last to first and needs each step's state. Two ways
-//! to have them, both without a tape:
-//! - [`fold`] keeps every state in a [`Workspace`] the caller owns and reuses: memory
-//!   `K·(steps + 1)` numbers (allocated on the first call, kept after), every step
-//!   evaluated once forward;
-//! - [`fold_checkpointed`] keeps nothing but checkpoints on the call stack (recursive
-//!   bisection, Griewank's logarithmic checkpointing): memory `K·(⌈log₂ steps⌉ + 3)`
-//!   numbers on the stack and no heap, and each step evaluated forward about
-//!   `1 + ½·log₂ steps` times instead of once.
+//! to have them, both without a tape, chosen by the `memory` argument of [`fold`]:
+//! - a [`Workspace`] the caller owns and reuses keeps every state (and stage): memory
+//!   `K·(stages + 1)·steps` numbers, allocated on the first call and kept after; every
+//!   step is evaluated once forward;
+//! - [`Checkpoints`] keep nothing but states on the call stack (recursive bisection,
+//!   logarithmic checkpointing): no heap, `K·(⌈log₂ steps⌉ + 1)` numbers on the stack
+//!   besides one step's work, and each step evaluated forward about `2 + ½·log₂ steps`
+//!   times instead of once.
 //!
-//! Either way each step's reverse sweep makes component `k` of the step and sweeps it with
-//! the adjoint of `sₜ₊₁[k]`: a step whose components share work (an RK4 stage) evaluates it
-//! once per component that uses it.
+//! A step's reverse sweep makes component `k` of each layer and sweeps it with the adjoint
+//! of that component. Work shared by the components of a step belongs in a stage of its
+//! own ([`fold_staged`]), evaluated once per step. The stack holds `2·K·(MAX_STAGES + 1)`
+//! numbers for one step's sweep: a state of a few thousand numbers is fine; for much larger
+//! states, use the tape.
 
 use core::cell::RefCell;
 
@@ -23,13 +25,15 @@ use super::runtime::Term;
 use super::{Ctx, Expr, IntoNode, Sink};
 use crate::Scalar;
 
-/// The state of a [`fold`] during one step: [`state(k)`](Step::state) is component `k`
-/// of `sₜ`, an expression like any other.
+/// The step being made by a [`fold`]: [`state(k)`](Step::state) is component `k` of the
+/// state `sₜ` it starts from and [`stage(j, k)`](Step::stage) component `k` of stage `j`
+/// (in a step of several layers, [`fold_staged`]), each an expression like any other.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Step {
     level: usize,
     t: usize,
     len: usize,
+    stages: usize,
 }
 
 impl Step {
@@ -41,11 +45,31 @@ impl Step {
     #[track_caller]
     pub fn state(self, k: usize) -> State {
         if k >= self.len {
-            out_of_state(k, self.len);
+            outside("state component", k, "a state of", self.len);
         }
         State {
             level: self.level,
-            k,
+            slot: k,
+        }
+    }
+
+    /// Component `k` of stage `j`: the layer `j` of the step's layers (see [`stage`]).
+    ///
+    /// # Panics
+    /// If `k` is not below the size of the state, or stage `j` is not made before the layer
+    /// that asks for it (at the caller's line).
+    #[inline(always)]
+    #[track_caller]
+    pub fn stage(self, j: usize, k: usize) -> State {
+        if k >= self.len {
+            outside("stage component", k, "a state of", self.len);
+        }
+        if j >= self.stages {
+            outside("stage", j, "a layer after stages", self.stages);
+        }
+        State {
+            level: self.level,
+            slot: (j + 1) * self.len + k,
         }
     }
 
@@ -60,23 +84,23 @@ impl Step {
 #[cold]
 #[inline(never)]
 #[track_caller]
-fn out_of_state(k: usize, len: usize) -> ! {
-    panic!("tapeless: state component {k} is out of range for a state of {len}")
+fn outside(what: &str, k: usize, of: &str, len: usize) -> ! {
+    panic!("tapeless: {what} {k} is out of range for {of} {len}")
 }
 
-/// A component of a fold's state: a leaf read from the step being swept. Made by
-/// [`Step::state`]; there is no other way to make one.
+/// A component of a fold's state or of a stage: a leaf read from the step being swept.
+/// Made by [`Step::state`] and [`Step::stage`]; there is no other way to make one.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct State {
     level: usize,
-    k: usize,
+    slot: usize,
 }
 
 impl<T: Scalar> Expr<T> for State {
     type Cache = ();
     #[inline(always)]
     fn value<C: Ctx<T>>(&self, ctx: &C) -> T {
-        ctx.state(self.level, self.k)
+        ctx.state(self.level, self.slot)
     }
     #[inline(always)]
     fn forward<C: Ctx<T>>(&self, ctx: &C) -> (T, ()) {
@@ -84,24 +108,25 @@ impl<T: Scalar> Expr<T> for State {
     }
     #[inline(always)]
     fn backward<C: Ctx<T>, S: Sink<T>>(&self, _: &C, _: &(), adj: T, sink: &mut S) {
-        sink.add_state(self.level, self.k, adj);
+        sink.add_state(self.level, self.slot, adj);
     }
     #[inline(always)]
     fn extent(&self) -> usize {
         0
     }
     fn record<R: crate::tape::Recorder<T>>(&self, rec: &mut R) -> crate::tape::Recorded<T> {
-        rec.state_node(self.level, self.k)
+        rec.state_node(self.level, self.slot)
     }
 }
 
-/// The context of a step: the outer one, and the state the step starts from.
-struct StepCtx<'a, C, T, const K: usize> {
+/// The context of a step: the outer one, and the step's numbers: the state it starts from
+/// (slots `0..K`), then each stage computed so far (slots `K·(j + 1)..`).
+struct StepCtx<'a, C, T> {
     outer: &'a C,
-    state: &'a [T; K],
+    slots: &'a [T],
 }
 
-impl<T: Scalar, C: Ctx<T>, const K: usize> Ctx<T> for StepCtx<'_, C, T, K> {
+impl<T: Scalar, C: Ctx<T>> Ctx<T> for StepCtx<'_, C, T> {
     const INPUTS: usize = C::INPUTS;
     const DEPTH: usize = C::DEPTH;
     const FOLDS: usize = C::FOLDS + 1;
@@ -114,11 +139,11 @@ impl<T: Scalar, C: Ctx<T>, const K: usize> Ctx<T> for StepCtx<'_, C, T, K> {
         self.outer.bound(slot)
     }
     #[inline(always)]
-    fn state(&self, level: usize, k: usize) -> T {
+    fn state(&self, level: usize, slot: usize) -> T {
         if level == C::FOLDS {
-            self.state[k]
+            self.slots[slot]
         } else {
-            self.outer.state(level, k)
+            self.outer.state(level, slot)
         }
     }
     #[inline(always)]
@@ -127,13 +152,14 @@ impl<T: Scalar, C: Ctx<T>, const K: usize> Ctx<T> for StepCtx<'_, C, T, K> {
     }
 }
 
-/// The sink of a step: the outer one, and the adjoint of the state the step starts from.
-struct StepSink<'a, S, T, const K: usize> {
+/// The sink of a step: the outer one, and the adjoints of the step's numbers (laid out as
+/// [`StepCtx`]'s).
+struct StepSink<'a, S, T> {
     outer: &'a mut S,
-    adj: &'a mut [T; K],
+    slots: &'a mut [T],
 }
 
-impl<T: Scalar, S: Sink<T>, const K: usize> Sink<T> for StepSink<'_, S, T, K> {
+impl<T: Scalar, S: Sink<T>> Sink<T> for StepSink<'_, S, T> {
     const INPUTS: usize = S::INPUTS;
     const DEPTH: usize = S::DEPTH;
     const FOLDS: usize = S::FOLDS + 1;
@@ -146,11 +172,11 @@ impl<T: Scalar, S: Sink<T>, const K: usize> Sink<T> for StepSink<'_, S, T, K> {
         self.outer.add_bound(slot, v);
     }
     #[inline(always)]
-    fn add_state(&mut self, level: usize, k: usize, v: T) {
+    fn add_state(&mut self, level: usize, slot: usize, v: T) {
         if level == S::FOLDS {
-            self.adj[k] += v;
+            self.slots[slot] += v;
         } else {
-            self.outer.add_state(level, k, v);
+            self.outer.add_state(level, slot, v);
         }
     }
     #[inline(always)]
@@ -159,8 +185,258 @@ impl<T: Scalar, S: Sink<T>, const K: usize> Sink<T> for StepSink<'_, S, T, K> {
     }
 }
 
+/// The most stages a step may have (every layer but the last: an RK4 step has 4).
+pub const MAX_STAGES: usize = 6;
+
+/// The numbers of one step: its state, then up to [`MAX_STAGES`] stages.
+type Slots<T, const K: usize> = [[T; K]; MAX_STAGES + 1];
+
+/// The layers of a fold's step: a single closure ([`Layer`], what [`fold`] takes) or a
+/// chain made by [`stage`] and [`then`](Layers::then), each layer a vector of `K`
+/// components that may read the state and the stages before it; the last layer is the
+/// new state.
+pub trait Layers: Copy {
+    /// The number of stages: every layer but the last.
+    const STAGES: usize;
+
+    /// One more layer after these: the chain's last layer becomes a stage, which `next`
+    /// reads as `s.stage(j, k)`.
+    #[inline(always)]
+    fn then<G, E>(self, next: G) -> Then<Self, G>
+    where
+        G: Fn(Step, usize) -> E + Copy,
+        E: IntoNode,
+    {
+        Then(self, next)
+    }
+}
+
+/// The layers' sweeps over scalar type `T` (implemented for every `T` the closures'
+/// expressions are expressions of).
+pub trait LayersOf<T: Scalar>: Layers {
+    /// The stages into `slots[1..=STAGES]` from the state in `slots[0]`; returns the last
+    /// layer, the new state.
+    fn advance<C: Ctx<T>, const K: usize>(&self, ctx: &C, t: usize, slots: &mut Slots<T, K>)
+    -> [T; K];
+
+    /// From the adjoint `adj` of the new state, adds the inputs' share into `sink` and the
+    /// adjoints of the state and the stages into `back` (laid out as `slots`).
+    fn retreat<C: Ctx<T>, S: Sink<T>, const K: usize>(
+        &self,
+        ctx: &C,
+        t: usize,
+        slots: &Slots<T, K>,
+        adj: &[T; K],
+        back: &mut Slots<T, K>,
+        sink: &mut S,
+    );
+
+    /// The largest extent of any component of any layer at step `t`.
+    fn extent(&self, t: usize, k: usize) -> usize;
+
+    /// Records the layers at step `t` from the recorded state and stages `slots` (the
+    /// state first, stages appended as they are recorded); returns the new state.
+    fn record<R: crate::tape::Recorder<T>>(
+        &self,
+        rec: &mut R,
+        t: usize,
+        k: usize,
+        slots: &mut Vec<crate::tape::Recorded<T>>,
+    ) -> Vec<crate::tape::Recorded<T>>;
+}
+
+/// A step of one layer: component `k` of the new state is `f(s, k)`.
+#[derive(Clone, Copy, Debug)]
+pub struct Layer<F>(F);
+
+/// Layers `P`, then one more, `G`: `P`'s last layer is the stage `G` reads.
+#[derive(Clone, Copy, Debug)]
+pub struct Then<P, G>(P, G);
+
+/// The first layer of a step of several: its components are stage 0, which the next layer
+/// (added with [`then`](Layers::then)) reads as `s.stage(0, k)`.
+///
+/// ```
+/// use tapeless::prelude::*;
+/// use tapeless::expr::fold::{Checkpoints, Layers, fold_staged, stage};
+/// // Heun's method for y' = a·y: a predictor stage, then the corrector.
+/// let (a,) = vars();
+/// let h = 0.1;
+/// let heun = stage(|s, _| s.state(0) + h * a * s.state(0))
+///     .then(|s, _| s.state(0) + 0.5 * h * a * (s.state(0) + s.stage(0, 0)));
+/// let f = fold_staged(Checkpoints, 10, [1.0], heun, |s| s.state(0));
+/// let (v, g) = gradient(&f, [-1.0]);
+/// let r = 1.0 + h * -1.0 + 0.5 * (h * -1.0_f64).powi(2); // growth per step
+/// assert!((v - r.powi(10)).abs() < 1e-14);
+/// // d/da of r(a)¹⁰ = 10·r⁹·(h + h²·a)
+/// assert!((g[0] - 10.0 * r.powi(9) * (h + h * h * -1.0)).abs() < 1e-13);
+/// ```
+#[inline(always)]
+pub fn stage<F, E>(first: F) -> Layer<F>
+where
+    F: Fn(Step, usize) -> E + Copy,
+    E: IntoNode,
+{
+    Layer(first)
+}
+
+impl<F: Copy> Layers for Layer<F> {
+    const STAGES: usize = 0;
+}
+
+impl<P: Layers, G: Copy> Layers for Then<P, G> {
+    const STAGES: usize = P::STAGES + 1;
+}
+
+/// Sweeps the last layer `f`, reading `stages` stages, with the adjoints `adj`.
+#[inline(always)]
+fn sweep_layer<T, C, S, F, E, const K: usize>(
+    f: &F,
+    ctx: &C,
+    t: usize,
+    stages: usize,
+    (slots, adj, back): (&Slots<T, K>, &[T; K], &mut Slots<T, K>),
+    sink: &mut S,
+) where
+    T: Scalar,
+    C: Ctx<T>,
+    S: Sink<T>,
+    F: Fn(Step, usize) -> E,
+    E: IntoNode,
+    E::Node: Expr<T>,
+{
+    let at = Step {
+        level: C::FOLDS,
+        t,
+        len: K,
+        stages,
+    };
+    let inner = StepCtx {
+        outer: ctx,
+        slots: slots.as_flattened(),
+    };
+    let mut to = StepSink {
+        outer: sink,
+        slots: back.as_flattened_mut(),
+    };
+    for (k, &a) in adj.iter().enumerate() {
+        f(at, k).into_node().fused(&inner, a, &mut to);
+    }
+}
+
+/// Evaluates the last layer `f`, reading `stages` stages.
+#[inline(always)]
+fn eval_layer<T, C, F, E, const K: usize>(
+    f: &F,
+    ctx: &C,
+    t: usize,
+    stages: usize,
+    slots: &Slots<T, K>,
+) -> [T; K]
+where
+    T: Scalar,
+    C: Ctx<T>,
+    F: Fn(Step, usize) -> E,
+    E: IntoNode,
+    E::Node: Expr<T>,
+{
+    let at = Step {
+        level: C::FOLDS,
+        t,
+        len: K,
+        stages,
+    };
+    let inner = StepCtx {
+        outer: ctx,
+        slots: slots.as_flattened(),
+    };
+    core::array::from_fn(|k| f(at, k).into_node().value(&inner))
+}
+
+impl<T: Scalar, F: Fn(Step, usize) -> E + Copy, E: IntoNode> LayersOf<T> for Layer<F>
+where
+    E::Node: Expr<T>,
+{
+    #[inline(always)]
+    fn advance<C: Ctx<T>, const K: usize>(&self, ctx: &C, t: usize, slots: &mut Slots<T, K>) -> [T; K] {
+        eval_layer(&self.0, ctx, t, 0, slots)
+    }
+    #[inline(always)]
+    fn retreat<C: Ctx<T>, S: Sink<T>, const K: usize>(
+        &self,
+        ctx: &C,
+        t: usize,
+        slots: &Slots<T, K>,
+        adj: &[T; K],
+        back: &mut Slots<T, K>,
+        sink: &mut S,
+    ) {
+        sweep_layer(&self.0, ctx, t, 0, (slots, adj, back), sink);
+    }
+    fn extent(&self, t: usize, k: usize) -> usize {
+        let at = Step { level: 0, t, len: k, stages: 0 };
+        (0..k).fold(0, |m, j| m.max((self.0)(at, j).into_node().extent()))
+    }
+    fn record<R: crate::tape::Recorder<T>>(
+        &self,
+        rec: &mut R,
+        t: usize,
+        k: usize,
+        slots: &mut Vec<crate::tape::Recorded<T>>,
+    ) -> Vec<crate::tape::Recorded<T>> {
+        let at = Step { level: R::FOLDS, t, len: k, stages: 0 };
+        let mut inner = crate::tape::StateRecorder::new(rec, slots);
+        (0..k).map(|j| (self.0)(at, j).into_node().record(&mut inner)).collect()
+    }
+}
+
+impl<T: Scalar, P: LayersOf<T>, G: Fn(Step, usize) -> E + Copy, E: IntoNode> LayersOf<T>
+    for Then<P, G>
+where
+    E::Node: Expr<T>,
+{
+    #[inline(always)]
+    fn advance<C: Ctx<T>, const K: usize>(&self, ctx: &C, t: usize, slots: &mut Slots<T, K>) -> [T; K] {
+        const { assert!(P::STAGES < MAX_STAGES, "tapeless: a fold's step has at most 6 stages") };
+        slots[P::STAGES + 1] = self.0.advance(ctx, t, slots);
+        eval_layer(&self.1, ctx, t, P::STAGES + 1, slots)
+    }
+    #[inline(always)]
+    fn retreat<C: Ctx<T>, S: Sink<T>, const K: usize>(
+        &self,
+        ctx: &C,
+        t: usize,
+        slots: &Slots<T, K>,
+        adj: &[T; K],
+        back: &mut Slots<T, K>,
+        sink: &mut S,
+    ) {
+        sweep_layer(&self.1, ctx, t, P::STAGES + 1, (slots, adj, back), sink);
+        let stage = back[P::STAGES + 1];
+        self.0.retreat(ctx, t, slots, &stage, back, sink);
+    }
+    fn extent(&self, t: usize, k: usize) -> usize {
+        let at = Step { level: 0, t, len: k, stages: P::STAGES + 1 };
+        let last = (0..k).fold(0, |m, j| m.max((self.1)(at, j).into_node().extent()));
+        last.max(self.0.extent(t, k))
+    }
+    fn record<R: crate::tape::Recorder<T>>(
+        &self,
+        rec: &mut R,
+        t: usize,
+        k: usize,
+        slots: &mut Vec<crate::tape::Recorded<T>>,
+    ) -> Vec<crate::tape::Recorded<T>> {
+        let stage = self.0.record(rec, t, k, slots);
+        slots.extend(stage);
+        let at = Step { level: R::FOLDS, t, len: k, stages: P::STAGES + 1 };
+        let mut inner = crate::tape::StateRecorder::new(rec, slots);
+        (0..k).map(|j| (self.1)(at, j).into_node().record(&mut inner)).collect()
+    }
+}
+
 /// Where a [`Fold`] finds its states for the reverse sweep: a [`Workspace`], or
-/// checkpoints ([`Checkpoints`]).
+/// [`Checkpoints`].
 pub trait Memory<T>: Copy {}
 
 /// The states of a [`fold`], kept for its reverse sweep: reuse one across calls, and no
@@ -177,8 +453,8 @@ impl<T> Workspace<T> {
         Workspace(RefCell::new(Vec::new()))
     }
 
-    /// A workspace with room for `n` numbers (`K·(steps + 1)` for a fold of `steps`
-    /// steps and a state of `K`).
+    /// A workspace with room for `n` numbers (`K·(stages + 1)·steps` for a fold of
+    /// `steps` steps, a state of `K` and a step of `stages` stages).
     pub fn with_capacity(n: usize) -> Self {
         Workspace(RefCell::new(Vec::with_capacity(n)))
     }
@@ -191,26 +467,26 @@ impl<T> Workspace<T> {
 
 impl<T> Memory<T> for &Workspace<T> {}
 
-/// No memory but checkpoints on the call stack: see [`fold_checkpointed`].
+/// No memory but checkpoints on the call stack: see [the module](crate::expr::fold).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Checkpoints;
 
 impl<T> Memory<T> for Checkpoints {}
 
-/// `out(s_steps)` with `s₀ = init` and `sₜ₊₁[k] = step(sₜ, k)`: the node made by
-/// [`fold`] and [`fold_checkpointed`].
+/// `out(s_steps)` with `s₀ = init` and `sₜ₊₁ = step(sₜ)`: the node made by [`fold`] and
+/// [`fold_staged`].
 #[derive(Clone, Copy, Debug)]
-pub struct Fold<M, I, F, O, const K: usize> {
+pub struct Fold<M, I, L, O, const K: usize> {
     memory: M,
     steps: usize,
     init: I,
-    step: F,
+    step: L,
     out: O,
 }
 
-/// The fold made by [`fold`] and [`fold_checkpointed`] from the initial state's nodes `E`,
-/// the step closure `F` and the result closure `O`.
-pub type Recurrence<M, E, F, O, const K: usize> = Fold<M, Init<E, K>, Next<F>, Last<O>, K>;
+/// The fold made by [`fold`] and [`fold_staged`] from the initial state's nodes `E`, the
+/// layers `L` and the result closure `O`.
+pub type Recurrence<M, E, L, O, const K: usize> = Fold<M, Init<E, K>, L, Last<O>, K>;
 
 /// The initial state: one expression per component.
 #[derive(Clone, Copy, Debug)]
@@ -236,29 +512,22 @@ impl<O: Fn(Step) -> E + Copy, E: IntoNode> Term<Step> for Last<O> {
     }
 }
 
-/// The step closure, as a maker of component `k` from the step's state.
-#[derive(Clone, Copy, Debug)]
-pub struct Next<F>(F);
-
-impl<F: Fn(Step, usize) -> E + Copy, E: IntoNode> Term<(Step, usize)> for Next<F> {
-    type Out = E::Node;
-    #[inline(always)]
-    fn make(&self, (s, k): (Step, usize)) -> E::Node {
-        (self.0)(s, k).into_node()
-    }
-}
-
 /// What both memories share: a step forward, a step back, the ends.
-impl<M, I, F, O, const K: usize> Fold<M, I, F, O, K>
+impl<M, I, L, O, const K: usize> Fold<M, I, L, O, K>
 where
     I: Term<usize>,
-    F: Term<(Step, usize)>,
+    L: Layers,
     O: Term<Step>,
 {
-    /// The step `t` at nesting depth `level`.
+    /// The step handle of the result.
     #[inline(always)]
-    fn at(&self, level: usize, t: usize) -> Step {
-        Step { level, t, len: K }
+    fn last(&self, level: usize) -> Step {
+        Step {
+            level,
+            t: self.steps,
+            len: K,
+            stages: 0,
+        }
     }
 
     /// `s₀`.
@@ -268,50 +537,6 @@ where
         I::Out: Expr<T>,
     {
         core::array::from_fn(|k| self.init.make(k).value(ctx))
-    }
-
-    /// `sₜ₊₁` from `sₜ`.
-    #[inline(always)]
-    fn advance<T: Scalar, C: Ctx<T>>(&self, ctx: &C, t: usize, s: &[T; K]) -> [T; K]
-    where
-        F::Out: Expr<T>,
-    {
-        let inner = StepCtx {
-            outer: ctx,
-            state: s,
-        };
-        let at = self.at(C::FOLDS, t);
-        core::array::from_fn(|k| self.step.make((at, k)).value(&inner))
-    }
-
-    /// From the adjoint `adj` of `sₜ₊₁`, adds the inputs' share into `sink` and returns the
-    /// adjoint of `sₜ`.
-    #[inline(always)]
-    fn retreat<T: Scalar, C: Ctx<T>, S: Sink<T>>(
-        &self,
-        ctx: &C,
-        t: usize,
-        s: &[T; K],
-        adj: &[T; K],
-        sink: &mut S,
-    ) -> [T; K]
-    where
-        F::Out: Expr<T>,
-    {
-        let mut back = [T::zero(); K];
-        let inner = StepCtx {
-            outer: ctx,
-            state: s,
-        };
-        let at = self.at(C::FOLDS, t);
-        let mut to = StepSink {
-            outer: sink,
-            adj: &mut back,
-        };
-        for (k, &a) in adj.iter().enumerate() {
-            self.step.make((at, k)).fused(&inner, a, &mut to);
-        }
-        back
     }
 
     /// The result at the last state `s`, swept with `adj`: its value, and the adjoint of
@@ -328,16 +553,15 @@ where
         O::Out: Expr<T>,
     {
         let mut back = [T::zero(); K];
-        let at = self.at(C::FOLDS, self.steps);
-        let y = self.out.make(at).fused(
+        let y = self.out.make(self.last(C::FOLDS)).fused(
             &StepCtx {
                 outer: ctx,
-                state: s,
+                slots: s,
             },
             adj,
             &mut StepSink {
                 outer: sink,
-                adj: &mut back,
+                slots: &mut back,
             },
         );
         (y, back)
@@ -354,38 +578,54 @@ where
         }
     }
 
+    /// One step back from the state and stages in `slots` (remade or kept): adds the
+    /// inputs' share into `sink` and turns `adj`, the adjoint of `sₜ₊₁`, into that of `sₜ`.
+    #[inline(always)]
+    fn retreat<T: Scalar, C: Ctx<T>, S: Sink<T>>(
+        &self,
+        ctx: &C,
+        t: usize,
+        slots: &Slots<T, K>,
+        adj: &mut [T; K],
+        sink: &mut S,
+    ) where
+        L: LayersOf<T>,
+    {
+        let mut back = [[T::zero(); K]; MAX_STAGES + 1];
+        self.step.retreat(ctx, t, slots, adj, &mut back, sink);
+        *adj = back[0];
+    }
+
     /// The value, by `steps` steps forward from `s₀`.
     #[inline(always)]
     fn evaluate<T: Scalar, C: Ctx<T>>(&self, ctx: &C) -> T
     where
         I::Out: Expr<T>,
-        F::Out: Expr<T>,
+        L: LayersOf<T>,
         O::Out: Expr<T>,
     {
-        let mut s = self.start(ctx);
+        let mut slots = [[T::zero(); K]; MAX_STAGES + 1];
+        slots[0] = self.start(ctx);
         for t in 0..self.steps {
-            s = self.advance(ctx, t, &s);
+            slots[0] = self.step.advance(ctx, t, &mut slots);
         }
-        let at = self.at(C::FOLDS, self.steps);
-        self.out.make(at).value(&StepCtx {
+        let inner = StepCtx {
             outer: ctx,
-            state: &s,
-        })
+            slots: &slots[0],
+        };
+        self.out.make(self.last(C::FOLDS)).value(&inner)
     }
 
     /// The largest extent of the initial state, of every step and of the result.
     fn reach<T: Scalar>(&self) -> usize
     where
         I::Out: Expr<T>,
-        F::Out: Expr<T>,
+        L: LayersOf<T>,
         O::Out: Expr<T>,
     {
         let init = (0..K).fold(0, |m, k| m.max(self.init.make(k).extent()));
-        let steps = (0..self.steps).fold(init, |m, t| {
-            let at = self.at(0, t);
-            (0..K).fold(m, |m, k| m.max(self.step.make((at, k)).extent()))
-        });
-        steps.max(self.out.make(self.at(0, self.steps)).extent())
+        let steps = (0..self.steps).fold(init, |m, t| m.max(self.step.extent(t, K)));
+        steps.max(self.out.make(self.last(0)).extent())
     }
 
     /// Records the recurrence onto a tape, step by step.
@@ -395,53 +635,47 @@ where
     ) -> crate::tape::Recorded<T>
     where
         I::Out: Expr<T>,
-        F::Out: Expr<T>,
+        L: LayersOf<T>,
         O::Out: Expr<T>,
     {
-        let mut s: Vec<crate::tape::Recorded<T>> =
-            (0..K).map(|k| self.init.make(k).record(rec)).collect();
+        let mut slots: Vec<_> = (0..K).map(|k| self.init.make(k).record(rec)).collect();
         for t in 0..self.steps {
-            let at = self.at(R::FOLDS, t);
-            let mut inner = crate::tape::StateRecorder::new(rec, &s);
-            let next: Vec<_> = (0..K)
-                .map(|k| self.step.make((at, k)).record(&mut inner))
-                .collect();
-            s = next;
+            slots = self.step.record(rec, t, K, &mut slots);
         }
-        let at = self.at(R::FOLDS, self.steps);
-        self.out
-            .make(at)
-            .record(&mut crate::tape::StateRecorder::new(rec, &s))
+        let mut inner = crate::tape::StateRecorder::new(rec, &slots);
+        self.out.make(self.last(R::FOLDS)).record(&mut inner)
     }
 }
 
-impl<T, I, F, O, const K: usize> Fold<&Workspace<T>, I, F, O, K>
+impl<T, I, L, O, const K: usize> Fold<&Workspace<T>, I, L, O, K>
 where
     T: Scalar,
     I: Term<usize>,
-    F: Term<(Step, usize)>,
+    L: LayersOf<T>,
     O: Term<Step>,
     I::Out: Expr<T>,
-    F::Out: Expr<T>,
     O::Out: Expr<T>,
 {
-    /// Both sweeps, every state kept in the workspace.
+    /// Both sweeps, every state and stage kept in the workspace.
     #[inline(always)]
     fn sweep<C: Ctx<T>, S: Sink<T>>(&self, ctx: &C, adj: T, sink: &mut S) -> T {
         let Ok(mut kept) = self.memory.0.try_borrow_mut() else {
             panic!("tapeless: a fold's workspace is in use by another fold of the expression")
         };
+        let used = (L::STAGES + 1) * K;
         kept.clear();
-        let mut s = self.start(ctx);
+        let mut slots = [[T::zero(); K]; MAX_STAGES + 1];
+        slots[0] = self.start(ctx);
         for t in 0..self.steps {
-            kept.extend_from_slice(&s);
-            s = self.advance(ctx, t, &s);
+            let next = self.step.advance(ctx, t, &mut slots);
+            kept.extend_from_slice(&slots.as_flattened()[..used]);
+            slots[0] = next;
         }
-        let (y, mut adj) = self.finish(ctx, &s, adj, sink);
-        if K > 0 {
-            for (t, st) in kept.chunks_exact(K).enumerate().rev() {
-                let st: [T; K] = core::array::from_fn(|k| st[k]);
-                adj = self.retreat(ctx, t, &st, &adj, sink);
+        let (y, mut adj) = self.finish(ctx, &slots[0], adj, sink);
+        if used > 0 {
+            for (t, step) in kept.chunks_exact(used).enumerate().rev() {
+                slots.as_flattened_mut()[..used].copy_from_slice(step);
+                self.retreat(ctx, t, &slots, &mut adj, sink);
             }
         }
         self.begin(ctx, &adj, sink);
@@ -449,37 +683,43 @@ where
     }
 }
 
-impl<I, F, O, const K: usize> Fold<Checkpoints, I, F, O, K>
+impl<I, L, O, const K: usize> Fold<Checkpoints, I, L, O, K>
 where
     I: Term<usize>,
-    F: Term<(Step, usize)>,
+    L: Layers,
     O: Term<Step>,
 {
-    /// Both sweeps, from checkpoints: the state at the middle of the steps `t0..t1` is
-    /// made from `sₜ₀`, the second half swept first, then the first; `adj` is the adjoint
-    /// of `sₜ₁`, and the adjoint of `sₜ₀` is returned.
+    /// The steps `t0..t1` swept back from checkpoints: the state at their middle is made
+    /// from `sₜ₀`, the second half swept first, then the first; `adj` goes in as the
+    /// adjoint of `sₜ₁` and comes out as that of `sₜ₀`.
     fn bisect<T: Scalar, C: Ctx<T>, S: Sink<T>>(
         &self,
         ctx: &C,
         (t0, t1): (usize, usize),
         s: &[T; K],
-        adj: [T; K],
+        adj: &mut [T; K],
         sink: &mut S,
-    ) -> [T; K]
-    where
-        F::Out: Expr<T>,
+    ) where
+        L: LayersOf<T>,
     {
         match t1 - t0 {
-            0 => adj,
-            1 => self.retreat(ctx, t0, s, &adj, sink),
+            0 => {}
+            1 => {
+                let mut slots = [[T::zero(); K]; MAX_STAGES + 1];
+                slots[0] = *s;
+                self.step.advance(ctx, t0, &mut slots);
+                self.retreat(ctx, t0, &slots, adj, sink);
+            }
             n => {
                 let mid = t0 + n / 2;
-                let mut s_mid = *s;
+                let mut slots = [[T::zero(); K]; MAX_STAGES + 1];
+                slots[0] = *s;
                 for t in t0..mid {
-                    s_mid = self.advance(ctx, t, &s_mid);
+                    slots[0] = self.step.advance(ctx, t, &mut slots);
                 }
-                let adj = self.bisect(ctx, (mid, t1), &s_mid, adj, sink);
-                self.bisect(ctx, (t0, mid), s, adj, sink)
+                let s_mid = slots[0];
+                self.bisect(ctx, (mid, t1), &s_mid, adj, sink);
+                self.bisect(ctx, (t0, mid), s, adj, sink);
             }
         }
     }
@@ -489,34 +729,34 @@ where
     fn sweep<T: Scalar, C: Ctx<T>, S: Sink<T>>(&self, ctx: &C, adj: T, sink: &mut S) -> T
     where
         I::Out: Expr<T>,
-        F::Out: Expr<T>,
+        L: LayersOf<T>,
         O::Out: Expr<T>,
     {
         let s0 = self.start(ctx);
-        let mut s = s0;
+        let mut slots = [[T::zero(); K]; MAX_STAGES + 1];
+        slots[0] = s0;
         for t in 0..self.steps {
-            s = self.advance(ctx, t, &s);
+            slots[0] = self.step.advance(ctx, t, &mut slots);
         }
-        let (y, adj) = self.finish(ctx, &s, adj, sink);
-        let adj = self.bisect(ctx, (0, self.steps), &s0, adj, sink);
+        let (y, mut adj) = self.finish(ctx, &slots[0], adj, sink);
+        self.bisect(ctx, (0, self.steps), &s0, &mut adj, sink);
         self.begin(ctx, &adj, sink);
         y
     }
 }
 
 /// The `Expr` impl of a fold with memory `$m`: the value by a forward loop; the gradient by
-/// the memory's `sweep` (recomputed in `backward`: no per-step cache fits a stack value).
+/// the memory's `sweep` (run again in `backward`: no per-step cache fits a stack value).
 macro_rules! fold_expr {
     ($([$($g:tt)*] $m:ty;)*) => {
         $(
-            impl<$($g)* T, I, F, O, const K: usize> Expr<T> for Fold<$m, I, F, O, K>
+            impl<$($g)* T, I, L, O, const K: usize> Expr<T> for Fold<$m, I, L, O, K>
             where
                 T: Scalar,
                 I: Term<usize>,
-                F: Term<(Step, usize)>,
+                L: LayersOf<T>,
                 O: Term<Step>,
                 I::Out: Expr<T>,
-                F::Out: Expr<T>,
                 O::Out: Expr<T>,
             {
                 type Cache = ();
@@ -552,18 +792,19 @@ fold_expr! {
     [] Checkpoints;
 }
 
-/// `out(s_steps)` for the recurrence `s₀ = init`, `sₜ₊₁[k] = step(sₜ, k)` with a
-/// state of `K` numbers and a run-time number of steps; the states are kept in `workspace`
-/// for the reverse sweep (see [the module](crate::expr::fold) for the costs, and
-/// [`fold_checkpointed`] for no heap at all).
+/// `out(s_steps)` for the recurrence `s₀ = init`, `sₜ₊₁[k] = step(sₜ, k)` with a state of
+/// `K` numbers and a run-time number of steps. `memory` is a [`Workspace`] (every state
+/// kept, reused across calls) or [`Checkpoints`] (no heap, steps made again): see [the
+/// module](crate::expr::fold) for the costs.
 ///
-/// Inside `step` and `out`, `s.state(j)` is component `j` of the current state and
-/// `s.index()` the number of the step. `init` is an array of expressions (or `f64`s),
-/// one per component; the closures return an expression (or an `f64`).
+/// `init` is an array of expressions (or `f64`s), one per component. Inside `step` and
+/// `out`, `s.state(j)` is component `j` of the current state and `s.index()` the number of
+/// the step; both return an expression (or an `f64`). For a step made of stages (a
+/// Runge-Kutta method), see [`fold_staged`].
 ///
 /// ```
 /// use tapeless::prelude::*;
-/// use tapeless::expr::fold::{Workspace, fold};
+/// use tapeless::expr::fold::{Checkpoints, Workspace, fold};
 /// // Explicit Euler for y' = −a·y, y(0) = y₀, on [0, 1] in 100 steps: y(1) ≈ y₀·e^(−a).
 /// let (a, y0) = vars();
 /// let h = 0.01;
@@ -575,15 +816,18 @@ fold_expr! {
 /// // ∂/∂y₀ = (1 − h·a)¹⁰⁰, ∂/∂a = −y₀·100·h·(1 − h·a)⁹⁹
 /// assert!((g[1] - exact / 2.0).abs() < 1e-12);
 /// assert!((g[0] + 2.0 * (1.0 - h * 0.5_f64).powi(99)).abs() < 1e-12);
+/// // The same with no workspace.
+/// let f = fold(Checkpoints, 100, [y0], |s, _| s.state(0) * (1.0 - h * a), |s| s.state(0));
+/// assert_eq!(gradient(&f, [0.5, 2.0]), (v, g));
 /// ```
 #[inline(always)]
-pub fn fold<T, IE, SF, SE, OF, OE, const K: usize>(
-    workspace: &Workspace<T>,
+pub fn fold<M, IE, SF, SE, OF, OE, const K: usize>(
+    memory: M,
     steps: usize,
     init: [IE; K],
     step: SF,
     out: OF,
-) -> Recurrence<&Workspace<T>, IE::Node, SF, OF, K>
+) -> Recurrence<M, IE::Node, Layer<SF>, OF, K>
 where
     IE: IntoNode,
     SF: Fn(Step, usize) -> SE + Copy,
@@ -591,49 +835,53 @@ where
     OF: Fn(Step) -> OE + Copy,
     OE: IntoNode,
 {
-    Fold {
-        memory: workspace,
-        steps,
-        init: Init(init.map(IntoNode::into_node)),
-        step: Next(step),
-        out: Last(out),
-    }
+    fold_staged(memory, steps, init, Layer(step), out)
 }
 
-/// [`fold`] with no workspace: the states are remade from checkpoints on the call stack
-/// (memory `K·(⌈log₂ steps⌉ + 3)` numbers on the stack, each step evaluated forward about
-/// `1 + ½·log₂ steps` times). The same value and gradient as [`fold`], up to the order
-/// nothing changes: the same operations on the same states.
+/// [`fold`] with a step of several layers, made by [`stage`] and
+/// [`then`](Layers::then): each layer a vector of `K` components that reads the state and
+/// the stages before it (`s.stage(j, k)`); the last one is the new state. Each stage is
+/// evaluated once per step forward, as a hand-written integrator does; the workspace keeps
+/// the stages too (`K·(stages + 1)` numbers a step).
 ///
 /// ```
 /// use tapeless::prelude::*;
-/// use tapeless::expr::fold::fold_checkpointed;
-/// // xₜ₊₁ = xₜ·c, x₀ = 1, 50 steps: c⁵⁰, derivative 50·c⁴⁹.
-/// let (c,) = vars();
-/// let f = fold_checkpointed(50, [1.0], |s, _| s.state(0) * c, |s| s.state(0));
-/// let (v, g) = gradient(&f, [1.01]);
-/// assert!((v - 1.01_f64.powi(50)).abs() < 1e-13);
-/// assert!((g[0] - 50.0 * 1.01_f64.powi(49)).abs() < 1e-12);
+/// use tapeless::expr::fold::{Checkpoints, Layers, Workspace, fold_staged, stage};
+/// // Classic RK4 for y' = a·y on [0, 1] in 20 steps: y(1) ≈ e^a.
+/// let (a,) = vars();
+/// let h = 0.05;
+/// let rk4 = stage(|s, k| a * s.state(k))
+///     .then(|s, k| a * (s.state(k) + 0.5 * h * s.stage(0, k)))
+///     .then(|s, k| a * (s.state(k) + 0.5 * h * s.stage(1, k)))
+///     .then(|s, k| a * (s.state(k) + h * s.stage(2, k)))
+///     .then(|s, k| {
+///         s.state(k) + h / 6.0 * (s.stage(0, k) + 2.0 * s.stage(1, k) + 2.0 * s.stage(2, k) + s.stage(3, k))
+///     });
+/// let ws = Workspace::new();
+/// let f = fold_staged(&ws, 20, [1.0], rk4, |s| s.state(0));
+/// let (v, g) = gradient(&f, [0.7]);
+/// assert!((v - 0.7_f64.exp()).abs() < 1e-7);
+/// assert!((g[0] - 0.7_f64.exp()).abs() < 1e-6); // d/da e^a
 /// ```
 #[inline(always)]
-pub fn fold_checkpointed<IE, SF, SE, OF, OE, const K: usize>(
+pub fn fold_staged<M, IE, L, OF, OE, const K: usize>(
+    memory: M,
     steps: usize,
     init: [IE; K],
-    step: SF,
+    step: L,
     out: OF,
-) -> Recurrence<Checkpoints, IE::Node, SF, OF, K>
+) -> Recurrence<M, IE::Node, L, OF, K>
 where
     IE: IntoNode,
-    SF: Fn(Step, usize) -> SE + Copy,
-    SE: IntoNode,
+    L: Layers,
     OF: Fn(Step) -> OE + Copy,
     OE: IntoNode,
 {
     Fold {
-        memory: Checkpoints,
+        memory,
         steps,
         init: Init(init.map(IntoNode::into_node)),
-        step: Next(step),
+        step,
         out: Last(out),
     }
 }

@@ -27,7 +27,7 @@ mod select;
 
 pub use bind::{Let, Ph, let_in};
 pub use ctx::{Bound, BoundAdj, Ctx, Point, RUN_TIME, Sink};
-pub use fold::{Checkpoints, Fold, Step, Workspace, fold, fold_checkpointed};
+pub use fold::{Checkpoints, Fold, Layers, Step, Workspace, fold, fold_staged, stage};
 pub use input::{At, at};
 pub use leaf::{Cst, Var, VarTuple, vars};
 pub use node::{Binary, Ternary, Unary};
