@@ -216,8 +216,12 @@ pub trait Layers: Copy {
 pub trait LayersOf<T: Scalar>: Layers {
     /// The stages into `slots[1..=STAGES]` from the state in `slots[0]`; returns the last
     /// layer, the new state.
-    fn advance<C: Ctx<T>, const K: usize>(&self, ctx: &C, t: usize, slots: &mut Slots<T, K>)
-    -> [T; K];
+    fn advance<C: Ctx<T>, const K: usize>(
+        &self,
+        ctx: &C,
+        t: usize,
+        slots: &mut Slots<T, K>,
+    ) -> [T; K];
 
     /// From the adjoint `adj` of the new state, adds the inputs' share into `sink` and the
     /// adjoints of the state and the stages into `back` (laid out as `slots`).
@@ -358,7 +362,12 @@ where
     E::Node: Expr<T>,
 {
     #[inline(always)]
-    fn advance<C: Ctx<T>, const K: usize>(&self, ctx: &C, t: usize, slots: &mut Slots<T, K>) -> [T; K] {
+    fn advance<C: Ctx<T>, const K: usize>(
+        &self,
+        ctx: &C,
+        t: usize,
+        slots: &mut Slots<T, K>,
+    ) -> [T; K] {
         eval_layer(&self.0, ctx, t, 0, slots)
     }
     #[inline(always)]
@@ -374,7 +383,12 @@ where
         sweep_layer(&self.0, ctx, t, 0, (slots, adj, back), sink);
     }
     fn extent(&self, t: usize, k: usize) -> usize {
-        let at = Step { level: 0, t, len: k, stages: 0 };
+        let at = Step {
+            level: 0,
+            t,
+            len: k,
+            stages: 0,
+        };
         (0..k).fold(0, |m, j| m.max((self.0)(at, j).into_node().extent()))
     }
     fn record<R: crate::tape::Recorder<T>>(
@@ -384,9 +398,16 @@ where
         k: usize,
         slots: &mut Vec<crate::tape::Recorded<T>>,
     ) -> Vec<crate::tape::Recorded<T>> {
-        let at = Step { level: R::FOLDS, t, len: k, stages: 0 };
+        let at = Step {
+            level: R::FOLDS,
+            t,
+            len: k,
+            stages: 0,
+        };
         let mut inner = crate::tape::StateRecorder::new(rec, slots);
-        (0..k).map(|j| (self.0)(at, j).into_node().record(&mut inner)).collect()
+        (0..k)
+            .map(|j| (self.0)(at, j).into_node().record(&mut inner))
+            .collect()
     }
 }
 
@@ -396,8 +417,18 @@ where
     E::Node: Expr<T>,
 {
     #[inline(always)]
-    fn advance<C: Ctx<T>, const K: usize>(&self, ctx: &C, t: usize, slots: &mut Slots<T, K>) -> [T; K] {
-        const { assert!(P::STAGES < MAX_STAGES, "tapeless: a fold's step has at most 6 stages") };
+    fn advance<C: Ctx<T>, const K: usize>(
+        &self,
+        ctx: &C,
+        t: usize,
+        slots: &mut Slots<T, K>,
+    ) -> [T; K] {
+        const {
+            assert!(
+                P::STAGES < MAX_STAGES,
+                "tapeless: a fold's step has at most 6 stages"
+            )
+        };
         slots[P::STAGES + 1] = self.0.advance(ctx, t, slots);
         eval_layer(&self.1, ctx, t, P::STAGES + 1, slots)
     }
@@ -416,7 +447,12 @@ where
         self.0.retreat(ctx, t, slots, &stage, back, sink);
     }
     fn extent(&self, t: usize, k: usize) -> usize {
-        let at = Step { level: 0, t, len: k, stages: P::STAGES + 1 };
+        let at = Step {
+            level: 0,
+            t,
+            len: k,
+            stages: P::STAGES + 1,
+        };
         let last = (0..k).fold(0, |m, j| m.max((self.1)(at, j).into_node().extent()));
         last.max(self.0.extent(t, k))
     }
@@ -429,9 +465,16 @@ where
     ) -> Vec<crate::tape::Recorded<T>> {
         let stage = self.0.record(rec, t, k, slots);
         slots.extend(stage);
-        let at = Step { level: R::FOLDS, t, len: k, stages: P::STAGES + 1 };
+        let at = Step {
+            level: R::FOLDS,
+            t,
+            len: k,
+            stages: P::STAGES + 1,
+        };
         let mut inner = crate::tape::StateRecorder::new(rec, slots);
-        (0..k).map(|j| (self.1)(at, j).into_node().record(&mut inner)).collect()
+        (0..k)
+            .map(|j| (self.1)(at, j).into_node().record(&mut inner))
+            .collect()
     }
 }
 
