@@ -92,8 +92,8 @@ fn outside(what: &str, k: usize, of: &str, len: usize) -> ! {
 /// Made by [`Step::state`] and [`Step::stage`]; there is no other way to make one.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct State {
-    level: usize,
-    slot: usize,
+    pub(crate) level: usize,
+    pub(crate) slot: usize,
 }
 
 impl<T: Scalar> Expr<T> for State {
@@ -121,9 +121,9 @@ impl<T: Scalar> Expr<T> for State {
 
 /// The context of a step: the outer one, and the step's numbers: the state it starts from
 /// (slots `0..K`), then each stage computed so far (slots `K·(j + 1)..`).
-struct StepCtx<'a, C, T> {
-    outer: &'a C,
-    slots: &'a [T],
+pub(crate) struct StepCtx<'a, C, T> {
+    pub(crate) outer: &'a C,
+    pub(crate) slots: &'a [T],
 }
 
 impl<T: Scalar, C: Ctx<T>> Ctx<T> for StepCtx<'_, C, T> {
@@ -154,9 +154,9 @@ impl<T: Scalar, C: Ctx<T>> Ctx<T> for StepCtx<'_, C, T> {
 
 /// The sink of a step: the outer one, and the adjoints of the step's numbers (laid out as
 /// [`StepCtx`]'s).
-struct StepSink<'a, S, T> {
-    outer: &'a mut S,
-    slots: &'a mut [T],
+pub(crate) struct StepSink<'a, S, T> {
+    pub(crate) outer: &'a mut S,
+    pub(crate) slots: &'a mut [T],
 }
 
 impl<T: Scalar, S: Sink<T>> Sink<T> for StepSink<'_, S, T> {

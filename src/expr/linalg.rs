@@ -50,6 +50,45 @@ impl Entries for &[f64] {
     }
 }
 
+/// `n` entries made by a closure: entry `i` is `entry(i)`, an expression. Made by
+/// [`entries`].
+#[derive(Clone, Copy, Debug)]
+pub struct FromFn<F> {
+    len: usize,
+    entry: F,
+}
+
+impl<F: Fn(usize) -> E + Copy, E: Node> Entries for FromFn<F> {
+    type Entry = E;
+    #[inline(always)]
+    fn len(&self) -> usize {
+        self.len
+    }
+    #[inline(always)]
+    fn entry(&self, i: usize) -> E {
+        (self.entry)(i)
+    }
+}
+
+/// A vector of `n` expressions made by `entry(i)`: for the helpers of this module over
+/// anything an expression can say (the logits of a layer, the log-densities of the
+/// components of a mixture).
+///
+/// ```
+/// use tapeless::prelude::*;
+/// use tapeless::expr::linalg::{entries, logsumexp};
+/// // ln(eˣ⁰ + e²ˣ¹): a log-sum-exp of expressions, not of inputs.
+/// let f = logsumexp(entries(2, |i| (i as f64 + 1.0) * at(i)));
+/// let mut g = [0.0; 2];
+/// let v = gradient_into(&f, &[0.0, 0.0], &mut g);
+/// assert!((v - 2f64.ln()).abs() < 1e-15);
+/// assert_eq!(g, [0.5, 1.0]); // softmax times the inner derivative
+/// ```
+#[inline(always)]
+pub fn entries<F: Fn(usize) -> E + Copy, E: Node>(n: usize, entry: F) -> FromFn<F> {
+    FromFn { len: n, entry }
+}
+
 /// A matrix of expressions: a [`Matrix`] block, or data ([`DataMatrix`]).
 pub trait Rows: Copy {
     /// The type of a row.

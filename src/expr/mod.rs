@@ -24,6 +24,7 @@ mod over;
 mod reduce;
 pub mod runtime;
 mod select;
+pub mod share;
 
 pub use bind::{Let, Ph, let_in};
 pub use ctx::{Bound, BoundAdj, Ctx, Point, RUN_TIME, Sink};

@@ -1,0 +1,195 @@
+//! A let of `K` values at once: a vector computed once, read by its body as often as it
+//! likes, each value's adjoint summed over its uses and pushed back once.
+
+use super::fold::{State, StepCtx, StepSink};
+use super::{Ctx, Expr, IntoNode, Node, Sink};
+use crate::Scalar;
+
+/// The values of a [`let_vec`] inside its body: [`at(k)`](Shared::at) is value `k`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Shared {
+    level: usize,
+    len: usize,
+}
+
+impl Shared {
+    /// Value `k`, an expression like any other.
+    ///
+    /// # Panics
+    /// If `k` is not below the number of values (at the caller's line).
+    #[inline(always)]
+    #[track_caller]
+    pub fn at(self, k: usize) -> State {
+        if k >= self.len {
+            outside(k, self.len);
+        }
+        State {
+            level: self.level,
+            slot: k,
+        }
+    }
+
+    /// The number of values.
+    #[inline(always)]
+    pub fn len(self) -> usize {
+        self.len
+    }
+
+    /// `true` for no values.
+    #[inline(always)]
+    pub fn is_empty(self) -> bool {
+        self.len == 0
+    }
+}
+
+#[cold]
+#[inline(never)]
+#[track_caller]
+fn outside(k: usize, len: usize) -> ! {
+    panic!("tapeless: value {k} is out of range for a let of {len} values")
+}
+
+/// `let v = [e₀, …, e_{K−1}] in body(v)`: the node made by [`let_vec`].
+///
+/// Cache: the `K` values, their caches, and the body's: the values are swept back from
+/// their caches, not evaluated again (a layer of a network, kept for the next).
+#[derive(Clone, Copy, Debug)]
+pub struct LetVec<E, F, const K: usize> {
+    values: [E; K],
+    body: F,
+}
+
+impl<T, E, F, Body, const K: usize> Expr<T> for LetVec<E, F, K>
+where
+    T: Scalar,
+    E: Expr<T>,
+    F: Fn(Shared) -> Body + Copy,
+    Body: Expr<T>,
+{
+    type Cache = ([T; K], [E::Cache; K], Body, Body::Cache);
+    #[inline(always)]
+    fn value<C: Ctx<T>>(&self, ctx: &C) -> T {
+        let values: [T; K] = core::array::from_fn(|k| self.values[k].value(ctx));
+        let body = (self.body)(Shared {
+            level: C::FOLDS,
+            len: K,
+        });
+        body.value(&StepCtx {
+            outer: ctx,
+            slots: &values,
+        })
+    }
+    #[inline(always)]
+    fn forward<C: Ctx<T>>(&self, ctx: &C) -> (T, Self::Cache) {
+        let mut values = [T::zero(); K];
+        let caches = core::array::from_fn(|k| {
+            let (v, c) = self.values[k].forward(ctx);
+            values[k] = v;
+            c
+        });
+        let body = (self.body)(Shared {
+            level: C::FOLDS,
+            len: K,
+        });
+        let (y, cy) = body.forward(&StepCtx {
+            outer: ctx,
+            slots: &values,
+        });
+        (y, (values, caches, body, cy))
+    }
+    #[inline(always)]
+    fn backward<C: Ctx<T>, S: Sink<T>>(&self, ctx: &C, cache: &Self::Cache, adj: T, sink: &mut S) {
+        let (values, caches, body, cy) = cache;
+        let mut back = [T::zero(); K];
+        let inner = StepCtx {
+            outer: ctx,
+            slots: values,
+        };
+        let mut to = StepSink {
+            outer: &mut *sink,
+            slots: &mut back,
+        };
+        body.backward(&inner, cy, adj, &mut to);
+        for k in 0..K {
+            self.values[k].backward(ctx, &caches[k], back[k], sink);
+        }
+    }
+    #[inline(always)]
+    fn fused<C: Ctx<T>, S: Sink<T>>(&self, ctx: &C, adj: T, sink: &mut S) -> T {
+        // The body's adjoint is known: it is swept at once; the values after it, from
+        // their caches, with the adjoints their uses summed.
+        let mut values = [T::zero(); K];
+        let caches: [E::Cache; K] = core::array::from_fn(|k| {
+            let (v, c) = self.values[k].forward(ctx);
+            values[k] = v;
+            c
+        });
+        let body = (self.body)(Shared {
+            level: C::FOLDS,
+            len: K,
+        });
+        let mut back = [T::zero(); K];
+        let y = body.fused(
+            &StepCtx {
+                outer: ctx,
+                slots: &values,
+            },
+            adj,
+            &mut StepSink {
+                outer: &mut *sink,
+                slots: &mut back,
+            },
+        );
+        for k in 0..K {
+            self.values[k].backward(ctx, &caches[k], back[k], sink);
+        }
+        y
+    }
+    #[inline(always)]
+    fn extent(&self) -> usize {
+        let body = (self.body)(Shared { level: 0, len: K });
+        self.values
+            .iter()
+            .fold(body.extent(), |m, e| m.max(e.extent()))
+    }
+    fn record<R: crate::tape::Recorder<T>>(&self, rec: &mut R) -> crate::tape::Recorded<T> {
+        let values: [_; K] = core::array::from_fn(|k| self.values[k].record(rec));
+        let body = (self.body)(Shared {
+            level: R::FOLDS,
+            len: K,
+        });
+        body.record(&mut crate::tape::StateRecorder::new(rec, &values))
+    }
+}
+
+/// `let v = values in body(v)` for `K` values at once: each evaluated once, read by the
+/// body as `v.at(k)` as often as it likes, and swept back once from its cache with the
+/// adjoint its uses summed. The vector form of [`let_in`](crate::let_in), for a layer
+/// whose outputs every unit of the next layer reads.
+///
+/// ```
+/// use tapeless::prelude::*;
+/// use tapeless::expr::share::let_vec;
+/// // Two hidden units read by two output units: h = tanh(W·x), y = Σ_j (Σ_k hₖ)².
+/// let (a, b) = vars();
+/// let hidden = [(a * 0.5).tanh(), (b * 2.0).tanh()];
+/// let f = let_vec(hidden, |h| sum_over::<2, _, _>(move |_| (h.at(0) + h.at(1)).square()));
+/// let (v, g) = gradient(&f, [0.3, -0.1]);
+/// let (h0, h1) = ((0.15_f64).tanh(), (-0.2_f64).tanh());
+/// assert!((v - 2.0 * (h0 + h1).powi(2)).abs() < 1e-15);
+/// let dh = 4.0 * (h0 + h1);
+/// assert!((g[0] - dh * 0.5 * (1.0 - h0 * h0)).abs() < 1e-15);
+/// assert!((g[1] - dh * 2.0 * (1.0 - h1 * h1)).abs() < 1e-15);
+/// ```
+#[inline(always)]
+pub fn let_vec<V, F, Body, const K: usize>(values: [V; K], body: F) -> LetVec<V::Node, F, K>
+where
+    V: IntoNode,
+    F: Fn(Shared) -> Body + Copy,
+    Body: Node,
+{
+    LetVec {
+        values: values.map(IntoNode::into_node),
+        body,
+    }
+}
