@@ -171,8 +171,8 @@ where
 /// use tapeless::prelude::*;
 /// use tapeless::expr::share::let_vec;
 /// // Two hidden units read by two output units: h = tanh(W·x), y = Σ_j (Σ_k hₖ)².
-/// let (a, b) = vars();
-/// let hidden = [(a * 0.5).tanh(), (b * 2.0).tanh()];
+/// // The values of one array share a type: `at(k)` makes input `k` a value, not a type.
+/// let hidden = [(at(0) * 0.5).tanh(), (at(1) * 2.0).tanh()];
 /// let f = let_vec(hidden, |h| sum_over::<2, _, _>(move |_| (h.at(0) + h.at(1)).square()));
 /// let (v, g) = gradient(&f, [0.3, -0.1]);
 /// let (h0, h1) = ((0.15_f64).tanh(), (-0.2_f64).tanh());
