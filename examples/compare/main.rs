@@ -22,6 +22,7 @@ mod mlp;
 mod plot;
 mod report;
 mod rosenbrock;
+mod statics;
 mod sum_n;
 mod timing;
 mod workloads;
