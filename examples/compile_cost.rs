@@ -1,11 +1,13 @@
 //! What a static expression costs at compile time: generates small crates holding
 //! expressions of about 10, 100 and 1,000 nodes (balanced trees), a let-bound DAG of depth
 //! 20 (and the same levels copied instead of shared) and left-folded chains (deep, not big:
-//! the last one needs a `recursion_limit`), builds each in release, and prints the seconds
-//! it took, as a Markdown table.
+//! the last one needs a `recursion_limit`), and the static expressions of `compare`'s
+//! run-time-size workloads; builds each in release, and prints the seconds it took, as a
+//! Markdown table.
 //!
 //! ```text
-//! cargo run --release --example compile_cost
+//! cargo run --release --example compile_cost              # every case
+//! cargo run --release --example compile_cost -- gmm ode   # the cases named so (and the baseline)
 //! ```
 //!
 //! The crates are written under `target/compile-cost/` and share a target directory there,
@@ -32,6 +34,8 @@ struct Case {
     code: String,
     /// `#![recursion_limit]` the crate needs, if above the default (128).
     recursion_limit: Option<usize>,
+    /// A whole program instead of `code` over `x0 … x7`: a workload of run-time size.
+    program: Option<String>,
 }
 
 /// Writes a balanced tree of exactly `n` nodes; returns its depth. Leaves cycle through the
@@ -79,7 +83,97 @@ fn balanced_case(name: &'static str, nodes: usize) -> Case {
         depth,
         code,
         recursion_limit: None,
+        program: None,
     }
+}
+
+/// A workload of run-time size from `compare` (its expression from
+/// `examples/compare/statics.rs`, included as it is): `setup` makes the point `x` and the
+/// expression `f`, whose gradient the program checks against central differences.
+fn workload(name: &'static str, shape: &'static str, setup: &str, repo: &Path) -> Case {
+    let statics = repo.join("examples/compare/statics.rs");
+    let program = format!(
+        r#"#![allow(dead_code, unused_imports)]
+#[path = {statics:?}]
+mod statics;
+use tapeless::prelude::*;
+
+fn main() {{
+    let shift = std::env::args().count() as f64 * 1e-3;
+    {setup}
+    let mut g = vec![0.0; x.len()];
+    let v = gradient_into(&f, &x, &mut g);
+    let scale = g.iter().fold(1.0f64, |m, d| m.max(d.abs()));
+    for i in (0..x.len()).step_by((x.len() / 7).max(1)) {{
+        let h = 1e-6 * x[i].abs().max(1.0);
+        let (mut hi, mut lo) = (x.clone(), x.clone());
+        hi[i] += h;
+        lo[i] -= h;
+        let fd = (value(&f, &hi) - value(&f, &lo)) / (hi[i] - lo[i]);
+        assert!((fd - g[i]).abs() <= 1e-5 * scale, "input {{i}}: gradient {{}} vs differences {{fd}}", g[i]);
+    }}
+    println!("ok {{v}}");
+}}
+"#,
+        statics = statics.display().to_string(),
+    );
+    Case {
+        name,
+        shape,
+        nodes: 0,
+        depth: 0,
+        code: String::new(),
+        recursion_limit: None,
+        program: Some(program),
+    }
+}
+
+/// The run-time-size workloads of `compare`, at the sizes it times.
+fn workloads(repo: &Path) -> Vec<Case> {
+    vec![
+        workload(
+            "llsq_4096",
+            "run-time size: sum over residuals of a dot product with data",
+            "let (n, m) = (4096, 128);
+    let t: Vec<f64> = (0..n).map(|i| -1.0 + 2.0 * i as f64 / (n - 1) as f64).collect();
+    let s: Vec<f64> = t.iter().map(|t| if *t > 0.0 { 1.0 } else if *t < 0.0 { -1.0 } else { 0.0 }).collect();
+    let powers = statics::powers(t.iter().copied(), m);
+    let x: Vec<f64> = (0..m).map(|j| 0.01 * ((j as f64 + shift) * 0.7).sin()).collect();
+    let f = statics::llsq(m, &s, &powers);",
+            repo,
+        ),
+        workload(
+            "lse_100000",
+            "run-time size: log-sum-exp of a block",
+            "let x: Vec<f64> = (0..100_000).map(|i| (i as f64 * 0.37 + shift).sin()).collect();
+    let f = statics::lse(x.len());",
+            repo,
+        ),
+        workload(
+            "gmm",
+            "run-time size: mixture log-density over data, shared vectors",
+            "let points: Vec<[f64; 2]> = (0..1000).map(|i| [(i as f64 * 0.3).sin() * 2.0, (i as f64 * 0.7).cos() * 2.0]).collect();
+    let x: Vec<f64> = (0..30).map(|i| 0.1 * ((i as f64 + shift) * 1.3).sin()).collect();
+    let f = statics::gmm::<2, 5, 10>(&points, 0.0);",
+            repo,
+        ),
+        workload(
+            "ode_1000",
+            "run-time size: RK4 fold over steps, a state of 1000",
+            "let x: Vec<f64> = (0..1000).map(|i| 1.0 + 0.1 * ((i as f64 + shift) * 0.9).sin()).collect();
+    let ws = tapeless::expr::fold::Workspace::new();
+    let f = statics::ode::<1000>(&ws, 10);",
+            repo,
+        ),
+        workload(
+            "mlp_wide",
+            "run-time size: 8-16-16-1 network over a batch, shared layers",
+            "let batch: Vec<([f64; 8], f64)> = (0..32).map(|b| (core::array::from_fn(|i| ((b * 8 + i) as f64 * 0.41).sin()), (b as f64 * 0.3).cos())).collect();
+    let x: Vec<f64> = (0..433).map(|i| 0.3 * ((i as f64 + shift) * 0.77).sin()).collect();
+    let f = statics::mlp::<8, 16>(&batch);",
+            repo,
+        ),
+    ]
 }
 
 /// `levels` nested lets, each using the value below twice: `y ← y·sin(y) + x_k`.
@@ -105,6 +199,7 @@ fn let_dag(levels: usize) -> Case {
         depth: levels + 3,
         code,
         recursion_limit: None,
+        program: None,
     }
 }
 
@@ -125,6 +220,7 @@ fn copied_dag(name: &'static str, levels: usize) -> Case {
         depth: 3 * levels + 2,
         code,
         recursion_limit: None,
+        program: None,
     }
 }
 
@@ -143,6 +239,7 @@ fn chain(name: &'static str, n: usize, recursion_limit: Option<usize>) -> Case {
         depth: n + 1,
         code,
         recursion_limit,
+        program: None,
     }
 }
 
@@ -150,6 +247,9 @@ fn chain(name: &'static str, n: usize, recursion_limit: Option<usize>) -> Case {
 /// nothing is folded at compile time), checked against central differences of the value the
 /// same sweep returns (no second instantiation).
 fn program(case: &Case) -> String {
+    if let Some(program) = &case.program {
+        return program.clone();
+    }
     let vars: Vec<String> = (0..INPUTS).map(|i| format!("x{i}")).collect();
     let limit = case
         .recursion_limit
@@ -258,7 +358,7 @@ codegen-units = 1
 fn main() {
     let repo = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     let root = repo.join("target").join("compile-cost");
-    let cases = [
+    let mut cases = vec![
         balanced_case("baseline", 1),
         balanced_case("balanced_10", 10),
         balanced_case("balanced_100", 100),
@@ -270,6 +370,12 @@ fn main() {
         chain("chain_300", 300, None),
         chain("chain_300_limit", 300, Some(1024)),
     ];
+    cases.extend(workloads(&repo));
+    // `compile_cost NAME …`: only the cases whose name contains one of the words.
+    let only: Vec<String> = std::env::args().skip(1).collect();
+    if !only.is_empty() {
+        cases.retain(|c| c.name == "baseline" || only.iter().any(|w| c.name.contains(w.as_str())));
+    }
     // Build the dependencies once, untimed, so each row is its own crate only.
     eprintln!("building the dependencies …");
     if let Err(e) = build(&root, &repo, &cases[0]) {
@@ -288,10 +394,19 @@ fn main() {
                 .map(|l| format!(", `recursion_limit = \"{l}\"`"))
                 .unwrap_or_default()
         );
+        let count = |n: usize| {
+            if n == 0 {
+                "–".to_string()
+            } else {
+                n.to_string()
+            }
+        };
         let row = |build: String, size: String| {
             println!(
                 "| `{}` | {shape} | {} | {} | {build} | {size} |",
-                case.name, case.nodes, case.depth
+                case.name,
+                count(case.nodes),
+                count(case.depth)
             )
         };
         match build(&root, &repo, case) {

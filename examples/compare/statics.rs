@@ -50,11 +50,19 @@ pub fn ode<const N: usize>(ws: &Workspace<f64>, steps: usize) -> impl Expr<f64> 
     let rk4 = stage(move |s, k| select(first(k), at(k) * s.state(below(k)), at(0)))
         .then(move |s, k| {
             let j = below(k);
-            select(first(k), at(k) * (s.state(j) + h / 2.0 * s.stage(0, j)), at(0))
+            select(
+                first(k),
+                at(k) * (s.state(j) + h / 2.0 * s.stage(0, j)),
+                at(0),
+            )
         })
         .then(move |s, k| {
             let j = below(k);
-            select(first(k), at(k) * (s.state(j) + h / 2.0 * s.stage(1, j)), at(0))
+            select(
+                first(k),
+                at(k) * (s.state(j) + h / 2.0 * s.stage(1, j)),
+                at(0),
+            )
         })
         .then(move |s, k| {
             let j = below(k);
