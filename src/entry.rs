@@ -129,7 +129,7 @@ pub(crate) fn admit<T: Scalar, E: Expr<T>, C: Ctx<T> + ?Sized>(f: &E, x: &C) {
 #[cold]
 #[inline(never)]
 #[track_caller]
-fn out_of_range(index: usize, len: usize) -> ! {
+pub(crate) fn out_of_range(index: usize, len: usize) -> ! {
     panic!("tapeless: the expression reads input {index}, but the point has {len} inputs")
 }
 

@@ -108,8 +108,8 @@ pub mod tape;
 pub use derivatives::par_gradients;
 pub use derivatives::{
     Matrix, Outputs, SecondOrder, ValueGradientHessian, ValueGradientHvp, ValuesJacobian,
-    forward_gradient, gradients, hessian, hvp, hvp_into, into_arrays, jacobian, jvp, tape_gradient,
-    tape_hessian, tape_hvp, tape_jacobian, tape_jvp, vjp,
+    forward_gradient, gradients, hessian, hvp, hvp_into, into_arrays, jacobian, jacobian_into, jvp,
+    tape_gradient, tape_hessian, tape_hvp, tape_jacobian, tape_jvp, vjp,
 };
 pub use dual::Dual;
 pub use entry::{backprop, gradient, gradient_into, value};
@@ -132,7 +132,7 @@ pub mod prelude {
     pub use crate::par_gradients;
     pub use crate::{
         Dual, Outputs, SecondOrder, forward_gradient, gradients, hessian, hvp, hvp_into,
-        into_arrays, jacobian, jvp, vjp,
+        into_arrays, jacobian, jacobian_into, jvp, vjp,
     };
     pub use crate::{Scalar, Tape, backprop, gradient, gradient_into, value};
 }

@@ -6,7 +6,7 @@
 //! | [`forward_gradient`] | `f(x)`, `∇f(x)` | forward sweep on `Dual<T, N>` (forward mode) |
 //! | [`hvp`], [`hvp_into`] | `f(x)`, `∇f(x)`, `H(x)·v` | reverse sweep on [`Dual`] (forward-over-reverse) |
 //! | [`hessian`] | `f(x)`, `∇f(x)`, `H(x)` | `N` of those, with unit vectors |
-//! | [`jacobian`] | `F(x)`, `J(x)` (`M × N`) | one reverse sweep per output |
+//! | [`jacobian`], [`jacobian_into`] | `F(x)`, `J(x)` (`M × N`, or `M × n` at run time) | one reverse sweep per output |
 //! | [`vjp`] | `F(x)`, `sᵀJ(x)` | one seeded reverse sweep per output |
 //! | [`gradients`], `par_gradients` | `∇f` at many points | a loop; `rayon` chunks |
 //! | [`tape_jvp`], [`tape_hvp`], [`tape_hessian`] | as above, run-time sizes | a closure recorded on a `Tape<Dual<T>>` |
@@ -62,7 +62,7 @@ pub use batch::par_gradients;
 pub use forward::{forward_gradient, jvp};
 pub use second::{hessian, hvp, hvp_into};
 pub use taped::{tape_gradient, tape_hessian, tape_hvp, tape_jacobian, tape_jvp};
-pub use vector::{Outputs, jacobian, vjp};
+pub use vector::{Outputs, jacobian, jacobian_into, vjp};
 
 use generic_array::{ConstArrayLength, GenericArray, IntoArrayLength, typenum::Const};
 

@@ -33,6 +33,21 @@ pub trait Outputs<T: Scalar> {
 
     /// The values and the Jacobian (row `m` is `∇fₘ(x)`).
     fn jacobian_at<X: Point<T>>(&self, x: &X) -> ValuesJacobian<T, Self::Len, X::Len>;
+
+    /// At inputs of run-time length: the values into `values`, row `m` of the Jacobian
+    /// into `jac[m·n..(m + 1)·n]` (`n = x.len()`), both overwritten. The lengths are the
+    /// caller's to check ([`jacobian_into`] does).
+    fn jacobian_rows(&self, x: &[T], values: &mut [T], jac: &mut [T]);
+
+    /// The largest [`extent`](Expr::extent) of the outputs.
+    fn extent(&self) -> usize;
+}
+
+/// `fₘ(x)` of run-time length, its gradient written into `row` (overwritten).
+#[inline(always)]
+fn row_into<T: Scalar, E: Expr<T>>(f: &E, x: &[T], row: &mut [T]) -> T {
+    row.fill(-T::zero());
+    f.fused(&x, T::one(), &mut &mut *row)
 }
 
 /// `(f(x), ∇f(x))` for one output, as a point of the caller's type.
@@ -79,6 +94,15 @@ macro_rules! tuple_outputs {
                         GenericArray::generate(|m| pairs[m].1.into_generic()),
                     )
                 }
+                #[inline(always)]
+                fn jacobian_rows(&self, x: &[T], values: &mut [T], jac: &mut [T]) {
+                    let n = x.len();
+                    $(values[$i] = row_into(&self.$i, x, &mut jac[$i * n..($i + 1) * n]);)+
+                }
+                #[inline(always)]
+                fn extent(&self) -> usize {
+                    0 $(.max(self.$i.extent()))+
+                }
             }
         )*
     };
@@ -123,6 +147,48 @@ where
         });
         (values, rows)
     }
+    #[inline(always)]
+    fn jacobian_rows(&self, x: &[T], values: &mut [T], jac: &mut [T]) {
+        let n = x.len();
+        for (m, f) in self.iter().enumerate() {
+            values[m] = row_into(f, x, &mut jac[m * n..(m + 1) * n]);
+        }
+    }
+    #[inline(always)]
+    fn extent(&self) -> usize {
+        self.iter().fold(0, |m, f| m.max(f.extent()))
+    }
+}
+
+/// The values and the Jacobian of a vector function at inputs of run-time length: the `M`
+/// values into `values` and the `M × n` Jacobian into `jac`, row-major (row `m` is
+/// `∇fₘ(x)`), both overwritten. One reverse sweep per output, no heap.
+///
+/// ```
+/// use tapeless::prelude::*;
+/// // Two outputs over as many inputs as the data has: Σ xᵢ and Σ xᵢ².
+/// let n = 3;
+/// let f = (sum_n(n, at), sum_n(n, |i| at(i).square()));
+/// let (mut values, mut jac) = ([0.0; 2], [0.0; 6]);
+/// jacobian_into(&f, &[1.0, 2.0, 3.0], &mut values, &mut jac);
+/// assert_eq!(values, [6.0, 14.0]);
+/// assert_eq!(jac, [1.0, 1.0, 1.0, 2.0, 4.0, 6.0]);
+/// ```
+///
+/// # Panics
+/// Before any work, if `values` is not of `M` entries or `jac` of `M·n`, or if an output
+/// reads an input past the end of `x`.
+#[inline(always)]
+#[track_caller]
+pub fn jacobian_into<T: Scalar, F: Outputs<T>>(f: &F, x: &[T], values: &mut [T], jac: &mut [T]) {
+    let outputs = <F::Len as generic_array::typenum::Unsigned>::USIZE;
+    crate::entry::check_buffer(outputs, values.len());
+    crate::entry::check_buffer(outputs * x.len(), jac.len());
+    let needed = f.extent();
+    if needed > x.len() {
+        crate::entry::out_of_range(needed - 1, x.len());
+    }
+    f.jacobian_rows(x, values, jac);
 }
 
 /// The values and the Jacobian (`M × N`, static sizes) of a vector function at `x`.
