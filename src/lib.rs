@@ -27,6 +27,11 @@
 //!   [`Ternary`]), sharing ([`let_in`]), conditionals ([`select`]), balanced reductions
 //!   ([`sum`], [`product`]), reductions over an index ([`sum_over`] with [`at`]), and the
 //!   entry points [`value`], [`gradient`], [`backprop`].
+//! - the static engine at run-time sizes: points of run-time length ([`gradient_into`],
+//!   [`hvp_into`], [`jacobian_into`]), reductions of run-time length over indices and
+//!   over data ([`sum_n`], [`sum_rows`], [`max_n`], …), blocks of inputs
+//!   ([`expr::block`]), vector helpers ([`expr::linalg`]: `dot`, `matvec`, `logsumexp`,
+//!   …), shared vectors ([`expr::share`]) and recurrences over steps ([`expr::fold`](mod@expr::fold)).
 //! - [`tape`]: the dynamic engine, [`Tape`], for what types cannot express; any static
 //!   expression can be [recorded](Tape::record) onto it.
 //! - [`dual`]: forward mode, [`Dual<T, N>`](Dual), a [`Scalar`] built on the same rules.
@@ -52,9 +57,10 @@
 //! ## Static or tape?
 //! Use the static engine when the function is a formula known when the crate is built: it
 //! compiles to straight-line code, allocates nothing, and a gradient costs about what a
-//! hand-written one does. Use the [`Tape`] when types cannot express the function: a number
-//! of inputs known only at run time, loops or branches that depend on values, or an
-//! expression too large or too deep to compile as a type (a left-folded chain of a few
+//! hand-written one does; its sizes (the number of inputs, of data rows, of steps) may come
+//! at run time. Use the [`Tape`] when types cannot express the function: a structure that
+//! is itself data (a recursion or a loop that ends on a value), or an expression too large
+//! or too deep to compile as a type (a left-folded chain of a few
 //! hundred operations already needs a raised `recursion_limit`; balanced [`sum`]s and
 //! [`sum_over`] stay shallow). The tape uses the same rules, keeps its memory across
 //! [`clear`](Tape::clear), and gives the same gradient, up to rounding, on a

@@ -7,7 +7,7 @@ use generic_array::{
 use crate::Scalar;
 
 /// `INPUTS` of a point whose length is known only at run time (a slice): the variable
-/// indices are then checked against [`Ctx::len`] once, before a sweep starts.
+/// indices are then checked against [`Ctx::inputs`] once, before a sweep starts.
 pub const RUN_TIME: usize = usize::MAX;
 
 /// Read access to the inputs (and to let-bound values) during a forward sweep.
@@ -22,7 +22,7 @@ pub trait Ctx<T> {
     fn input(&self, i: usize) -> T;
     /// The value bound by the enclosing let at nesting depth `slot`.
     fn bound(&self, slot: usize) -> T;
-    /// The number of enclosing [`fold`](crate::fold) steps.
+    /// The number of enclosing [`fold`](fn@crate::fold) steps.
     const FOLDS: usize = 0;
     /// Component `k` of the state of the enclosing fold step at nesting depth `level`.
     #[inline(always)]
@@ -46,7 +46,7 @@ pub trait Sink<T> {
     fn add_input(&mut self, i: usize, v: T);
     /// Adds `v` to the adjoint of the value bound at nesting depth `slot`.
     fn add_bound(&mut self, slot: usize, v: T);
-    /// The number of enclosing [`fold`](crate::fold) steps.
+    /// The number of enclosing [`fold`](fn@crate::fold) steps.
     const FOLDS: usize = 0;
     /// Adds `v` to the adjoint of component `k` of the state of the enclosing fold step at
     /// nesting depth `level`.

@@ -510,7 +510,7 @@ impl<T> Workspace<T> {
 
 impl<T> Memory<T> for &Workspace<T> {}
 
-/// No memory but checkpoints on the call stack: see [the module](crate::expr::fold).
+/// No memory but checkpoints on the call stack: see [the module](mod@crate::expr::fold).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Checkpoints;
 
@@ -838,7 +838,7 @@ fold_expr! {
 /// `out(s_steps)` for the recurrence `s₀ = init`, `sₜ₊₁[k] = step(sₜ, k)` with a state of
 /// `K` numbers and a run-time number of steps. `memory` is a [`Workspace`] (every state
 /// kept, reused across calls) or [`Checkpoints`] (no heap, steps made again): see [the
-/// module](crate::expr::fold) for the costs.
+/// module](mod@crate::expr::fold) for the costs.
 ///
 /// `init` is an array of expressions (or `f64`s), one per component. Inside `step` and
 /// `out`, `s.state(j)` is component `j` of the current state and `s.index()` the number of

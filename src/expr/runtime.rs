@@ -60,7 +60,7 @@ impl<'a, R> Domain for &'a [R] {
 
 /// What makes one term of a run-time reduction (or a let's body) from an item: any
 /// closure `Fn(Item) -> E` returning an expression, or a maker the crate's helpers name
-/// (such as [`dot`](crate::dot)'s), so that they can return a concrete type.
+/// (such as [`dot`](crate::expr::linalg::dot)'s), so that they can return a concrete type.
 pub trait Term<I>: Copy {
     /// The term.
     type Out: Node;

@@ -30,7 +30,7 @@ pub trait Recorder<T: Scalar>: Ctx<T> + sealed::Sealed<T> {
     /// The value bound by the enclosing let at nesting depth `slot`.
     fn bound_node(&self, slot: usize) -> Recorded<T>;
 
-    /// Component `k` of the state of the enclosing [`fold`](crate::fold) step at nesting
+    /// Component `k` of the state of the enclosing [`fold`](fn@crate::fold) step at nesting
     /// depth `level`.
     fn state_node(&self, _level: usize, _k: usize) -> Recorded<T> {
         panic!("tapeless: a fold's state was recorded outside the fold that made it")
@@ -204,7 +204,7 @@ impl<R: Recorder<T>, T: Scalar> Recorder<T> for BoundRecorder<'_, R, T> {
     }
 }
 
-/// The recorder inside a [`fold`](crate::fold) step: the outer recorder plus the recorded
+/// The recorder inside a [`fold`](fn@crate::fold) step: the outer recorder plus the recorded
 /// state the step starts from.
 pub(crate) struct StateRecorder<'a, R, T> {
     outer: &'a mut R,
