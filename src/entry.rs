@@ -2,7 +2,8 @@
 
 use generic_array::GenericArray;
 
-use crate::{Expr, Point, Scalar};
+use crate::expr::fits;
+use crate::{Ctx, Expr, Point, Scalar};
 
 /// The value of `f` at `x` (`[T; N]` or `GenericArray<T, N>`).
 ///
@@ -13,6 +14,7 @@ use crate::{Expr, Point, Scalar};
 /// ```
 #[inline(always)]
 pub fn value<T: Scalar, E: Expr<T>, X: Point<T>>(f: &E, x: X) -> T {
+    const { fits(E::EXTENT, <X as Ctx<T>>::INPUTS) };
     f.value(&x)
 }
 
@@ -32,10 +34,11 @@ pub fn value<T: Scalar, E: Expr<T>, X: Point<T>>(f: &E, x: X) -> T {
 /// ```
 #[inline(always)]
 pub fn gradient<T: Scalar, E: Expr<T>, X: Point<T>>(f: &E, x: X) -> (T, GenericArray<T, X::Len>) {
+    const { fits(E::EXTENT, <X as Ctx<T>>::INPUTS) };
     // −0 is the identity of IEEE addition (x + −0 = x for every x, +0 included), so the
     // first contribution to each component compiles to a plain store.
     let mut g = X::neg_zeros();
-    let v = backprop(f, &x, T::one(), &mut g);
+    let v = f.fused(&x, T::one(), &mut g);
     (v, g.into_generic())
 }
 
@@ -54,5 +57,6 @@ pub fn gradient<T: Scalar, E: Expr<T>, X: Point<T>>(f: &E, x: X) -> (T, GenericA
 /// ```
 #[inline(always)]
 pub fn backprop<T: Scalar, E: Expr<T>, X: Point<T>>(f: &E, x: &X, seed: T, grad: &mut X) -> T {
+    const { fits(E::EXTENT, <X as Ctx<T>>::INPUTS) };
     f.fused(x, seed, grad)
 }

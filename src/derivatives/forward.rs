@@ -26,6 +26,7 @@ use crate::{Expr, Point, Scalar};
 /// Expr<Dual<f64>>`.
 #[inline(always)]
 pub fn jvp<T: Scalar, E: Expr<Dual<T>>, X: Point<T>>(f: &E, x: X, v: X) -> (T, T) {
+    const { crate::expr::fits(E::EXTENT, <X as crate::Ctx<T>>::INPUTS) };
     let y = f.value(&Along { x: &x, v: &v });
     (y.re, y.tangent())
 }
@@ -55,6 +56,7 @@ where
     E: Expr<Dual<T, N>>,
     Const<N>: IntoArrayLength,
 {
+    const { crate::expr::fits(<E as crate::Extent>::EXTENT, N) };
     let y: Dual<T, N> = f.value(&Seeded { x: &x });
     (y.re, GenericArray::from_array(y.eps))
 }

@@ -38,6 +38,11 @@ const ESCAPED: &str = "tapeless: a let placeholder was used outside the let that
 ///
 /// It is both the inputs ([`Ctx`]) and, as a gradient buffer, the place adjoints go
 /// ([`Sink`]).
+#[diagnostic::on_unimplemented(
+    message = "tapeless: `{Self}` is not a point to evaluate at",
+    label = "not an array of `{T}`",
+    note = "a point is `[T; N]` or `GenericArray<T, N>` with `T` one of `f64`, `f32`, `Dual<T, N>` (for a run-time length, record on a `Tape`)"
+)]
 pub trait Point<T>: Ctx<T> + Sink<T> + Copy {
     /// The number of inputs, as a type-level length.
     type Len: ArrayLength;

@@ -2,8 +2,7 @@
 
 use core::marker::PhantomData;
 
-use typenum::{U0, U1, U2, U3, U4, U5, U6, U7, U8, U9, U10, U11, U12, U13, U14, U15, Unsigned};
-
+use super::index::{Idx, Index};
 use super::{Ctx, Expr, Sink};
 use crate::Scalar;
 
@@ -42,7 +41,7 @@ impl<I> Clone for Var<I> {
 
 impl<I> Copy for Var<I> {}
 
-impl<I: Unsigned> core::fmt::Debug for Var<I> {
+impl<I: Index> core::fmt::Debug for Var<I> {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         write!(f, "x{}", I::USIZE)
     }
@@ -53,19 +52,19 @@ macro_rules! checked_index {
     ($i:ty, $n:expr) => {
         const {
             assert!(
-                <$i as Unsigned>::USIZE < $n,
+                <$i as Index>::USIZE < $n,
                 "tapeless: the expression uses a variable whose index is not below the number of inputs given (the length of the input array)"
             );
-            <$i as Unsigned>::USIZE
+            <$i as Index>::USIZE
         }
     };
 }
 
-impl<T: Scalar, I: Unsigned> Expr<T> for Var<I> {
+impl<T: Scalar, I: Index> Expr<T> for Var<I> {
     type Cache = ();
     #[inline(always)]
     fn value<C: Ctx<T>>(&self, ctx: &C) -> T {
-        ctx.input(checked_index!(I, C::INPUTS))
+        ctx.input(I::USIZE)
     }
     #[inline(always)]
     fn forward<C: Ctx<T>>(&self, ctx: &C) -> (T, ()) {
@@ -73,7 +72,7 @@ impl<T: Scalar, I: Unsigned> Expr<T> for Var<I> {
     }
     #[inline(always)]
     fn backward<S: Sink<T>>(&self, _: &(), adj: T, sink: &mut S) {
-        sink.add_input(checked_index!(I, S::INPUTS), adj);
+        sink.add_input(I::USIZE, adj);
     }
     #[inline(always)]
     fn record<R: crate::tape::Recorder<T>>(&self, rec: &mut R) -> crate::tape::Recorded<T> {
@@ -111,7 +110,7 @@ pub trait VarTuple {
 }
 
 macro_rules! var_tuples {
-    ($( ($($u:ident),+) )+) => {
+    ($( ($($u:ty),+) )+) => {
         $(
             impl VarTuple for ($(Var<$u>,)+) {
                 #[inline(always)]
@@ -124,22 +123,22 @@ macro_rules! var_tuples {
 }
 
 var_tuples! {
-    (U0)
-    (U0, U1)
-    (U0, U1, U2)
-    (U0, U1, U2, U3)
-    (U0, U1, U2, U3, U4)
-    (U0, U1, U2, U3, U4, U5)
-    (U0, U1, U2, U3, U4, U5, U6)
-    (U0, U1, U2, U3, U4, U5, U6, U7)
-    (U0, U1, U2, U3, U4, U5, U6, U7, U8)
-    (U0, U1, U2, U3, U4, U5, U6, U7, U8, U9)
-    (U0, U1, U2, U3, U4, U5, U6, U7, U8, U9, U10)
-    (U0, U1, U2, U3, U4, U5, U6, U7, U8, U9, U10, U11)
-    (U0, U1, U2, U3, U4, U5, U6, U7, U8, U9, U10, U11, U12)
-    (U0, U1, U2, U3, U4, U5, U6, U7, U8, U9, U10, U11, U12, U13)
-    (U0, U1, U2, U3, U4, U5, U6, U7, U8, U9, U10, U11, U12, U13, U14)
-    (U0, U1, U2, U3, U4, U5, U6, U7, U8, U9, U10, U11, U12, U13, U14, U15)
+    (Idx<0>)
+    (Idx<0>, Idx<1>)
+    (Idx<0>, Idx<1>, Idx<2>)
+    (Idx<0>, Idx<1>, Idx<2>, Idx<3>)
+    (Idx<0>, Idx<1>, Idx<2>, Idx<3>, Idx<4>)
+    (Idx<0>, Idx<1>, Idx<2>, Idx<3>, Idx<4>, Idx<5>)
+    (Idx<0>, Idx<1>, Idx<2>, Idx<3>, Idx<4>, Idx<5>, Idx<6>)
+    (Idx<0>, Idx<1>, Idx<2>, Idx<3>, Idx<4>, Idx<5>, Idx<6>, Idx<7>)
+    (Idx<0>, Idx<1>, Idx<2>, Idx<3>, Idx<4>, Idx<5>, Idx<6>, Idx<7>, Idx<8>)
+    (Idx<0>, Idx<1>, Idx<2>, Idx<3>, Idx<4>, Idx<5>, Idx<6>, Idx<7>, Idx<8>, Idx<9>)
+    (Idx<0>, Idx<1>, Idx<2>, Idx<3>, Idx<4>, Idx<5>, Idx<6>, Idx<7>, Idx<8>, Idx<9>, Idx<10>)
+    (Idx<0>, Idx<1>, Idx<2>, Idx<3>, Idx<4>, Idx<5>, Idx<6>, Idx<7>, Idx<8>, Idx<9>, Idx<10>, Idx<11>)
+    (Idx<0>, Idx<1>, Idx<2>, Idx<3>, Idx<4>, Idx<5>, Idx<6>, Idx<7>, Idx<8>, Idx<9>, Idx<10>, Idx<11>, Idx<12>)
+    (Idx<0>, Idx<1>, Idx<2>, Idx<3>, Idx<4>, Idx<5>, Idx<6>, Idx<7>, Idx<8>, Idx<9>, Idx<10>, Idx<11>, Idx<12>, Idx<13>)
+    (Idx<0>, Idx<1>, Idx<2>, Idx<3>, Idx<4>, Idx<5>, Idx<6>, Idx<7>, Idx<8>, Idx<9>, Idx<10>, Idx<11>, Idx<12>, Idx<13>, Idx<14>)
+    (Idx<0>, Idx<1>, Idx<2>, Idx<3>, Idx<4>, Idx<5>, Idx<6>, Idx<7>, Idx<8>, Idx<9>, Idx<10>, Idx<11>, Idx<12>, Idx<13>, Idx<14>, Idx<15>)
 }
 
 /// The variables of a function of up to 16 inputs, as a tuple: `let (x, y) = vars();`

@@ -13,6 +13,8 @@
 
 mod bind;
 mod ctx;
+mod extent;
+mod index;
 mod input;
 mod leaf;
 mod node;
@@ -23,6 +25,9 @@ mod select;
 
 pub use bind::{Let, Ph, let_in};
 pub use ctx::{Bound, BoundAdj, Ctx, Point, Sink};
+pub use extent::Extent;
+pub(crate) use extent::fits;
+pub use index::{Idx, Index};
 pub use input::{At, at};
 pub use leaf::{Cst, Var, VarTuple, vars};
 pub use node::{Binary, Ternary, Unary};
@@ -44,7 +49,12 @@ use crate::Scalar;
 /// generic in `T` if its result should also feed the second-order entry points,
 /// which evaluate with dual numbers. The methods are the building blocks of the entry points; call them
 /// directly only to write a new entry point.
-pub trait Expr<T: Scalar>: Node {
+#[diagnostic::on_unimplemented(
+    message = "tapeless: `{Self}` is not an expression of the static engine",
+    label = "not an expression of the static engine",
+    note = "an expression is built from `vars()`, float literals, operators and methods (`x * y.sin() + 1.0`); a helper returning one should return `impl Expr<T>` generic in `T: Scalar`"
+)]
+pub trait Expr<T: Scalar>: Node + Extent {
     /// What the forward sweep keeps for the reverse sweep (a stack value).
     type Cache: Copy;
 
