@@ -44,6 +44,7 @@ impl<T: Scalar> Expr<T> for Ph {
     fn backward<S: Sink<T>>(&self, _: &(), adj: T, sink: &mut S) {
         sink.add_bound(self.slot, adj);
     }
+    #[cfg(feature = "alloc")]
     #[inline(always)]
     fn record<R: crate::tape::Recorder<T>>(&self, rec: &mut R) -> crate::tape::Recorded<T> {
         rec.bound_node(self.slot)
@@ -97,6 +98,7 @@ where
         self.bound.backward(&cb, bound_adj, sink);
         y
     }
+    #[cfg(feature = "alloc")]
     #[inline(always)]
     fn record<R: crate::tape::Recorder<T>>(&self, rec: &mut R) -> crate::tape::Recorded<T> {
         let value = self.bound.record(rec);

@@ -55,6 +55,7 @@ impl<T: Scalar> Expr<T> for At {
         check(self.0, S::INPUTS);
         sink.add_input(self.0, adj);
     }
+    #[cfg(feature = "alloc")]
     #[inline(always)]
     fn record<R: crate::tape::Recorder<T>>(&self, rec: &mut R) -> crate::tape::Recorded<T> {
         check(self.0, R::INPUTS);

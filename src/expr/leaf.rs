@@ -48,6 +48,7 @@ impl<I: Index> core::fmt::Debug for Var<I> {
 }
 
 /// The index `I` checked against `N` inputs when the expression is compiled.
+#[cfg(feature = "alloc")]
 macro_rules! checked_index {
     ($i:ty, $n:expr) => {
         const {
@@ -74,6 +75,7 @@ impl<T: Scalar, I: Index> Expr<T> for Var<I> {
     fn backward<S: Sink<T>>(&self, _: &(), adj: T, sink: &mut S) {
         sink.add_input(I::USIZE, adj);
     }
+    #[cfg(feature = "alloc")]
     #[inline(always)]
     fn record<R: crate::tape::Recorder<T>>(&self, rec: &mut R) -> crate::tape::Recorded<T> {
         rec.input_node(checked_index!(I, R::INPUTS))
@@ -97,6 +99,7 @@ impl<T: Scalar> Expr<T> for Cst {
     }
     #[inline(always)]
     fn backward<S: Sink<T>>(&self, _: &(), _: T, _: &mut S) {}
+    #[cfg(feature = "alloc")]
     #[inline(always)]
     fn record<R: crate::tape::Recorder<T>>(&self, rec: &mut R) -> crate::tape::Recorded<T> {
         rec.constant(T::from_f64(self.0))

@@ -90,5 +90,6 @@ pub trait Expr<T: Scalar>: Node + Extent {
     /// same rules (see [`Recorder`](crate::tape::Recorder)): a let-bound value is recorded
     /// once and shared, a `select` records only the branch taken. The building block of
     /// [`Tape::record`](crate::Tape::record).
+    #[cfg(feature = "alloc")]
     fn record<R: crate::tape::Recorder<T>>(&self, rec: &mut R) -> crate::tape::Recorded<T>;
 }

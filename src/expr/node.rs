@@ -36,6 +36,7 @@ impl<T: Scalar, R: UnaryRule, E: Expr<T>> Expr<T> for Unary<R, E> {
     fn backward<S: Sink<T>>(&self, cache: &Self::Cache, adj: T, sink: &mut S) {
         self.arg.backward(&cache.1, adj * cache.0, sink);
     }
+    #[cfg(feature = "alloc")]
     #[inline(always)]
     fn record<Q: crate::tape::Recorder<T>>(&self, rec: &mut Q) -> crate::tape::Recorded<T> {
         let a = self.arg.record(rec);
@@ -92,6 +93,7 @@ impl<T: Scalar, R: BinaryRule, A: Expr<T>, B: Expr<T>> Expr<T> for Binary<R, A, 
             y
         }
     }
+    #[cfg(feature = "alloc")]
     #[inline(always)]
     fn record<Q: crate::tape::Recorder<T>>(&self, rec: &mut Q) -> crate::tape::Recorded<T> {
         // `b` first: the reverse sweep then visits `a`'s nodes before `b`'s, in the order
@@ -141,6 +143,7 @@ impl<T: Scalar, R: TernaryRule, A: Expr<T>, B: Expr<T>, E: Expr<T>> Expr<T>
         self.b.backward(&cache.2, adj * cache.0[1], sink);
         self.c.backward(&cache.3, adj * cache.0[2], sink);
     }
+    #[cfg(feature = "alloc")]
     #[inline(always)]
     fn record<Q: crate::tape::Recorder<T>>(&self, rec: &mut Q) -> crate::tape::Recorded<T> {
         // Last operand first, as for `Binary`.

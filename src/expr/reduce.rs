@@ -47,6 +47,7 @@ impl<T: Scalar, E: Expr<T>, const N: usize> Expr<T> for SumOf<E, N> {
             .iter()
             .fold(T::zero(), |s, e| s + e.fused(ctx, adj, sink))
     }
+    #[cfg(feature = "alloc")]
     #[inline(always)]
     fn record<R: crate::tape::Recorder<T>>(&self, rec: &mut R) -> crate::tape::Recorded<T> {
         // Each term, then its addition: the sweep then meets the chain of additions
@@ -93,6 +94,7 @@ impl<T: Scalar, E: Expr<T>, const N: usize> Expr<T> for ProductOf<E, N> {
             suffix *= values[i];
         }
     }
+    #[cfg(feature = "alloc")]
     #[inline(always)]
     fn record<R: crate::tape::Recorder<T>>(&self, rec: &mut R) -> crate::tape::Recorded<T> {
         // A chain from 1: its reverse sweep forms the same prefix and suffix products as
