@@ -2,7 +2,7 @@
 
 use generic_array::GenericArray;
 
-use crate::expr::{RUN_TIME, Sink};
+use crate::expr::{RUN_TIME, Sink, fits};
 use crate::{Ctx, Expr, Point, Scalar};
 
 /// The value of `f` at `x`: `[T; N]`, `GenericArray<T, N>`, or (inputs of run-time
@@ -22,6 +22,7 @@ use crate::{Ctx, Expr, Point, Scalar};
 #[inline(always)]
 #[track_caller]
 pub fn value<T: Scalar, E: Expr<T>, X: Ctx<T>>(f: &E, x: X) -> T {
+    const { fits(E::EXTENT, X::INPUTS) };
     admit(f, &x);
     f.value(&x)
 }
@@ -43,10 +44,11 @@ pub fn value<T: Scalar, E: Expr<T>, X: Ctx<T>>(f: &E, x: X) -> T {
 /// ```
 #[inline(always)]
 pub fn gradient<T: Scalar, E: Expr<T>, X: Point<T>>(f: &E, x: X) -> (T, GenericArray<T, X::Len>) {
+    const { fits(E::EXTENT, <X as Ctx<T>>::INPUTS) };
     // −0 is the identity of IEEE addition (x + −0 = x for every x, +0 included), so the
     // first contribution to each component compiles to a plain store.
     let mut g = X::neg_zeros();
-    let v = backprop(f, &x, T::one(), &mut g);
+    let v = f.fused(&x, T::one(), &mut g);
     (v, g.into_generic())
 }
 
@@ -104,6 +106,7 @@ where
     E: Expr<T>,
     X: Ctx<T> + Sink<T> + ?Sized,
 {
+    const { fits(E::EXTENT, <X as Ctx<T>>::INPUTS) };
     if <X as Ctx<T>>::INPUTS == RUN_TIME {
         check_buffer(Ctx::inputs(x), Sink::inputs(grad));
     }

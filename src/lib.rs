@@ -43,7 +43,8 @@
 //!
 //! | cargo feature | adds |
 //! | --- | --- |
-//! | `std` (default) | the platform's math functions (otherwise `libm`) |
+//! | `std` (default) | the platform's math functions (otherwise `libm`); implies `alloc` |
+//! | `alloc` | the [`Tape`] and the `tape_*` entry points (without it: `core` only) |
 //! | `rayon` | `par_gradients`: many gradients in parallel |
 //! | `argmin` | `solve::argmin`: cost, gradient and Hessian for argmin's solvers |
 //!
@@ -99,6 +100,7 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+#[cfg(feature = "alloc")]
 extern crate alloc;
 
 pub mod derivatives;
@@ -108,6 +110,7 @@ pub mod expr;
 pub mod rules;
 mod scalar;
 pub mod solve;
+#[cfg(feature = "alloc")]
 pub mod tape;
 
 #[cfg(feature = "rayon")]
@@ -115,12 +118,15 @@ pub use derivatives::par_gradients;
 pub use derivatives::{
     Matrix, Outputs, SecondOrder, ValueGradientHessian, ValueGradientHvp, ValuesJacobian,
     forward_gradient, gradients, hessian, hvp, hvp_into, into_arrays, jacobian, jacobian_into, jvp,
-    tape_gradient, tape_hessian, tape_hvp, tape_jacobian, tape_jvp, vjp,
+    vjp,
 };
+#[cfg(feature = "alloc")]
+pub use derivatives::{tape_gradient, tape_hessian, tape_hvp, tape_jacobian, tape_jvp};
 pub use dual::Dual;
 pub use entry::{backprop, gradient, gradient_into, value};
 pub use expr::*;
 pub use scalar::Scalar;
+#[cfg(feature = "alloc")]
 pub use tape::Tape;
 
 /// Re-exports of the `typenum` and `generic-array` items users may need to name.
@@ -129,6 +135,8 @@ pub use typenum;
 
 /// Everything needed to write and differentiate expressions: `use tapeless::prelude::*;`.
 pub mod prelude {
+    #[cfg(feature = "alloc")]
+    pub use crate::Tape;
     pub use crate::expr::free::*;
     pub use crate::expr::{
         Expr, IntoNode, Node, Var, at, ge, gt, le, let_in, lt, max_n, max_rows, min_n, min_rows,
@@ -140,7 +148,7 @@ pub mod prelude {
         Dual, Outputs, SecondOrder, forward_gradient, gradients, hessian, hvp, hvp_into,
         into_arrays, jacobian, jacobian_into, jvp, vjp,
     };
-    pub use crate::{Scalar, Tape, backprop, gradient, gradient_into, value};
+    pub use crate::{Scalar, backprop, gradient, gradient_into, value};
 }
 
 mod checks {

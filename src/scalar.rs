@@ -19,6 +19,11 @@ use num_traits::{One, Zero};
 /// implementation (or the `libm` crate without the `std` feature; `asinh`, `acosh`, `atanh`
 /// and `erf` always come from `libm`). Comparisons
 /// (`PartialOrd`) order by value; for dual numbers, by the real part.
+#[diagnostic::on_unimplemented(
+    message = "tapeless: `{Self}` is not a number type expressions are evaluated in",
+    label = "not `f64`, `f32` or `Dual`",
+    note = "the scalar types are `f64`, `f32` and `tapeless::Dual<T, N>`: write the point as `[1.0, 2.0]` (`f64`), not `[1, 2]`"
+)]
 pub trait Scalar:
     Copy
     + Debug

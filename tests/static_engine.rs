@@ -451,11 +451,12 @@ fn generic_array_inputs() {
 #[test]
 fn literals_free_functions_and_high_indices() {
     let (x,) = vars();
-    // f64 and f32 literals on either side, operators and their free-function twins.
+    // Literals on either side (an f32 value on the right: on the left a literal is f64),
+    // operators and their free-function twins.
     let f = sum((
         2.0 - x,
         x / 4.0,
-        3.0_f32 * x,
+        x * 3.0_f32,
         1.0 / x,
         x * 0.5_f32,
         -x,

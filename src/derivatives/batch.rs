@@ -23,6 +23,7 @@ use crate::{Expr, Point, Scalar, backprop};
 #[inline]
 #[track_caller]
 pub fn gradients<T: Scalar, E: Expr<T>, X: Point<T>>(f: &E, points: &[X], grads: &mut [X]) {
+    const { crate::expr::fits(E::EXTENT, <X as crate::Ctx<T>>::INPUTS) };
     assert_eq!(
         points.len(),
         grads.len(),

@@ -35,6 +35,7 @@ use crate::{Ctx, Expr, Scalar};
 #[inline(always)]
 #[track_caller]
 pub fn jvp<T: Scalar, E: Expr<Dual<T>>, X: Ctx<T>>(f: &E, x: X, v: X) -> (T, T) {
+    const { crate::expr::fits(E::EXTENT, X::INPUTS) };
     if X::INPUTS == RUN_TIME {
         check_buffer(x.inputs(), v.inputs());
     }
@@ -69,6 +70,7 @@ where
     E: Expr<Dual<T, N>>,
     Const<N>: IntoArrayLength,
 {
+    const { crate::expr::fits(<E as crate::Extent>::EXTENT, N) };
     let y: Dual<T, N> = f.value(&Seeded { x: &x });
     (y.re, GenericArray::from_array(y.eps))
 }

@@ -52,7 +52,9 @@ mod batch;
 mod forward;
 mod lift;
 mod second;
+#[cfg(feature = "alloc")]
 mod taped;
+#[cfg(feature = "alloc")]
 mod taped_ops;
 mod vector;
 
@@ -61,6 +63,7 @@ pub use batch::gradients;
 pub use batch::par_gradients;
 pub use forward::{forward_gradient, jvp};
 pub use second::{hessian, hvp, hvp_into};
+#[cfg(feature = "alloc")]
 pub use taped::{tape_gradient, tape_hessian, tape_hvp, tape_jacobian, tape_jvp};
 pub use vector::{Outputs, jacobian, jacobian_into, vjp};
 

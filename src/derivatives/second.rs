@@ -37,6 +37,7 @@ pub fn hvp<T: Scalar, E: Expr<Dual<T>>, X: Point<T>>(
     x: X,
     v: X,
 ) -> ValueGradientHvp<T, X::Len> {
+    const { crate::expr::fits(E::EXTENT, <X as crate::Ctx<T>>::INPUTS) };
     let mut grad = X::zeros();
     let mut hv = X::zeros();
     let ctx = Along { x: &x, v: &v };
@@ -115,6 +116,7 @@ pub fn hessian<T: Scalar, E: Expr<Dual<T>>, X: Point<T>>(
     f: &E,
     x: X,
 ) -> ValueGradientHessian<T, X::Len> {
+    const { crate::expr::fits(E::EXTENT, <X as crate::Ctx<T>>::INPUTS) };
     let mut grad = X::zeros();
     let mut value = T::zero();
     let rows = GenericArray::generate(|k| {

@@ -53,6 +53,7 @@ fn row_into<T: Scalar, E: Expr<T>>(f: &E, x: &[T], row: &mut [T]) -> T {
 /// `(f(x), ∇f(x))` for one output, as a point of the caller's type.
 #[inline(always)]
 fn row<T: Scalar, E: Expr<T>, X: Point<T>>(f: &E, x: &X) -> (T, X) {
+    const { crate::expr::fits(E::EXTENT, <X as crate::Ctx<T>>::INPUTS) };
     let mut g = X::zeros();
     let v = f.fused(x, T::one(), &mut g);
     (v, g)
@@ -61,7 +62,15 @@ fn row<T: Scalar, E: Expr<T>, X: Point<T>>(f: &E, x: &X) -> (T, X) {
 /// `f(x)`, adding `seed·∇f(x)` into `grad`.
 #[inline(always)]
 fn seeded<T: Scalar, E: Expr<T>, X: Point<T>>(f: &E, x: &X, seed: T, grad: &mut X) -> T {
+    const { crate::expr::fits(E::EXTENT, <X as crate::Ctx<T>>::INPUTS) };
     f.fused(x, seed, grad)
+}
+
+/// `f(x)` for one output.
+#[inline(always)]
+fn value_at<T: Scalar, E: Expr<T>, X: Point<T>>(f: &E, x: &X) -> T {
+    const { crate::expr::fits(E::EXTENT, <X as crate::Ctx<T>>::INPUTS) };
+    f.value(x)
 }
 
 /// [`Outputs`] for a tuple of expressions.
@@ -72,7 +81,7 @@ macro_rules! tuple_outputs {
                 type Len = $Len;
                 #[inline(always)]
                 fn values<X: Point<T>>(&self, x: &X) -> GenericArray<T, $Len> {
-                    GenericArray::from_array([$(self.$i.value(x)),+])
+                    GenericArray::from_array([$(value_at(&self.$i, x)),+])
                 }
                 #[inline(always)]
                 fn vjp_into<X: Point<T>>(
@@ -126,7 +135,7 @@ where
     type Len = ConstArrayLength<M>;
     #[inline(always)]
     fn values<X: Point<T>>(&self, x: &X) -> GenericArray<T, Self::Len> {
-        GenericArray::from_array(self.each_ref().map(|f| f.value(x)))
+        GenericArray::from_array(self.each_ref().map(|f| value_at(f, x)))
     }
     #[inline(always)]
     fn vjp_into<X: Point<T>>(

@@ -48,6 +48,7 @@ impl<T: Scalar> Expr<T> for Ph {
     fn extent(&self) -> usize {
         0
     }
+    #[cfg(feature = "alloc")]
     #[inline(always)]
     fn record<R: crate::tape::Recorder<T>>(&self, rec: &mut R) -> crate::tape::Recorded<T> {
         rec.bound_node(self.slot)
@@ -110,6 +111,7 @@ where
         let body = self.body.make(Ph { slot: 0 });
         self.bound.extent().max(body.extent())
     }
+    #[cfg(feature = "alloc")]
     #[inline(always)]
     fn record<R: crate::tape::Recorder<T>>(&self, rec: &mut R) -> crate::tape::Recorded<T> {
         let value = self.bound.record(rec);

@@ -72,6 +72,11 @@ const ESCAPED: &str = "tapeless: a let placeholder was used outside the let that
 ///
 /// It is both the inputs ([`Ctx`]) and, as a gradient buffer, the place adjoints go
 /// ([`Sink`]).
+#[diagnostic::on_unimplemented(
+    message = "tapeless: `{Self}` is not a point to evaluate at",
+    label = "not an array of `{T}`",
+    note = "a point is `[T; N]` or `GenericArray<T, N>` with `T` one of `f64`, `f32`, `Dual<T, N>` (for a run-time length, record on a `Tape`)"
+)]
 pub trait Point<T>: Ctx<T> + Sink<T> + Copy {
     /// The number of inputs, as a type-level length.
     type Len: ArrayLength;
@@ -208,6 +213,7 @@ impl<T: Scalar> Sink<T> for [T] {
     }
 }
 
+#[cfg(feature = "alloc")]
 impl<T: Scalar> Ctx<T> for alloc::vec::Vec<T> {
     const INPUTS: usize = RUN_TIME;
     const DEPTH: usize = 0;
@@ -225,6 +231,7 @@ impl<T: Scalar> Ctx<T> for alloc::vec::Vec<T> {
     }
 }
 
+#[cfg(feature = "alloc")]
 impl<T: Scalar> Sink<T> for alloc::vec::Vec<T> {
     const INPUTS: usize = RUN_TIME;
     const DEPTH: usize = 0;

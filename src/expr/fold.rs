@@ -17,8 +17,10 @@
 //! numbers for one step's sweep: a state of a few thousand numbers is fine; for much larger
 //! states, use the tape.
 
+#[cfg(feature = "alloc")]
 use core::cell::RefCell;
 
+#[cfg(feature = "alloc")]
 use alloc::vec::Vec;
 
 use super::runtime::Term;
@@ -114,6 +116,7 @@ impl<T: Scalar> Expr<T> for State {
     fn extent(&self) -> usize {
         0
     }
+    #[cfg(feature = "alloc")]
     fn record<R: crate::tape::Recorder<T>>(&self, rec: &mut R) -> crate::tape::Recorded<T> {
         rec.state_node(self.level, self.slot)
     }
@@ -213,7 +216,7 @@ pub trait Layers: Copy {
 
 /// The layers' sweeps over scalar type `T` (implemented for every `T` the closures'
 /// expressions are expressions of).
-pub trait LayersOf<T: Scalar>: Layers {
+pub trait LayersOf<T: Scalar>: Layers + super::Extent {
     /// The stages into `slots[1..=STAGES]` from the state in `slots[0]`; returns the last
     /// layer, the new state.
     fn advance<C: Ctx<T>, const K: usize>(
@@ -238,6 +241,7 @@ pub trait LayersOf<T: Scalar>: Layers {
     /// The largest extent of any component of any layer at step `t`.
     fn extent(&self, t: usize, k: usize) -> usize;
 
+    #[cfg(feature = "alloc")]
     /// Records the layers at step `t` from the recorded state and stages `slots` (the
     /// state first, stages appended as they are recorded); returns the new state.
     fn record<R: crate::tape::Recorder<T>>(
@@ -391,6 +395,7 @@ where
         };
         (0..k).fold(0, |m, j| m.max((self.0)(at, j).into_node().extent()))
     }
+    #[cfg(feature = "alloc")]
     fn record<R: crate::tape::Recorder<T>>(
         &self,
         rec: &mut R,
@@ -456,6 +461,7 @@ where
         let last = (0..k).fold(0, |m, j| m.max((self.1)(at, j).into_node().extent()));
         last.max(self.0.extent(t, k))
     }
+    #[cfg(feature = "alloc")]
     fn record<R: crate::tape::Recorder<T>>(
         &self,
         rec: &mut R,
@@ -487,9 +493,11 @@ pub trait Memory<T>: Copy {}
 ///
 /// One fold uses it at a time: a workspace shared by two folds of one expression, one
 /// inside the other's step, panics when the inner one is swept.
+#[cfg(feature = "alloc")]
 #[derive(Debug, Default)]
 pub struct Workspace<T>(RefCell<Vec<T>>);
 
+#[cfg(feature = "alloc")]
 impl<T> Workspace<T> {
     /// An empty workspace: its memory comes with the first sweep.
     pub const fn new() -> Self {
@@ -508,6 +516,7 @@ impl<T> Workspace<T> {
     }
 }
 
+#[cfg(feature = "alloc")]
 impl<T> Memory<T> for &Workspace<T> {}
 
 /// No memory but checkpoints on the call stack: see [the module](mod@crate::expr::fold).
@@ -520,6 +529,8 @@ impl<T> Memory<T> for Checkpoints {}
 /// [`fold_staged`].
 #[derive(Clone, Copy, Debug)]
 pub struct Fold<M, I, L, O, const K: usize> {
+    // Read by the workspace's sweep only; checkpoints are a marker.
+    #[cfg_attr(not(feature = "alloc"), allow(dead_code))]
     memory: M,
     steps: usize,
     init: I,
@@ -671,6 +682,7 @@ where
         steps.max(self.out.make(self.last(0)).extent())
     }
 
+    #[cfg(feature = "alloc")]
     /// Records the recurrence onto a tape, step by step.
     fn record_steps<T: Scalar, R: crate::tape::Recorder<T>>(
         &self,
@@ -690,6 +702,7 @@ where
     }
 }
 
+#[cfg(feature = "alloc")]
 impl<T, I, L, O, const K: usize> Fold<&Workspace<T>, I, L, O, K>
 where
     T: Scalar,
@@ -791,8 +804,9 @@ where
 /// The `Expr` impl of a fold with memory `$m`: the value by a forward loop; the gradient by
 /// the memory's `sweep` (run again in `backward`: no per-step cache fits a stack value).
 macro_rules! fold_expr {
-    ($([$($g:tt)*] $m:ty;)*) => {
+    ($($(#[$attr:meta])* [$($g:tt)*] $m:ty;)*) => {
         $(
+            $(#[$attr])*
             impl<$($g)* T, I, L, O, const K: usize> Expr<T> for Fold<$m, I, L, O, K>
             where
                 T: Scalar,
@@ -822,6 +836,7 @@ macro_rules! fold_expr {
                 fn extent(&self) -> usize {
                     self.reach::<T>()
                 }
+                #[cfg(feature = "alloc")]
                 fn record<R: crate::tape::Recorder<T>>(&self, rec: &mut R) -> crate::tape::Recorded<T> {
                     self.record_steps(rec)
                 }
@@ -831,6 +846,7 @@ macro_rules! fold_expr {
 }
 
 fold_expr! {
+    #[cfg(feature = "alloc")]
     ['w,] &'w Workspace<T>;
     [] Checkpoints;
 }

@@ -59,6 +59,7 @@ impl<T: Scalar> Expr<T> for At {
     fn extent(&self) -> usize {
         self.0 + 1
     }
+    #[cfg(feature = "alloc")]
     #[inline(always)]
     fn record<R: crate::tape::Recorder<T>>(&self, rec: &mut R) -> crate::tape::Recorded<T> {
         check(self.0, R::INPUTS);

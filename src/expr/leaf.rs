@@ -2,8 +2,7 @@
 
 use core::marker::PhantomData;
 
-use typenum::{U0, U1, U2, U3, U4, U5, U6, U7, U8, U9, U10, U11, U12, U13, U14, U15, Unsigned};
-
+use super::index::{Idx, Index};
 use super::{Ctx, Expr, Sink};
 use crate::Scalar;
 
@@ -42,30 +41,31 @@ impl<I> Clone for Var<I> {
 
 impl<I> Copy for Var<I> {}
 
-impl<I: Unsigned> core::fmt::Debug for Var<I> {
+impl<I: Index> core::fmt::Debug for Var<I> {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         write!(f, "x{}", I::USIZE)
     }
 }
 
 /// The index `I` checked against `N` inputs when the expression is compiled.
+#[cfg(feature = "alloc")]
 macro_rules! checked_index {
     ($i:ty, $n:expr) => {
         const {
             assert!(
-                <$i as Unsigned>::USIZE < $n,
+                <$i as Index>::USIZE < $n,
                 "tapeless: the expression uses a variable whose index is not below the number of inputs given (the length of the input array)"
             );
-            <$i as Unsigned>::USIZE
+            <$i as Index>::USIZE
         }
     };
 }
 
-impl<T: Scalar, I: Unsigned> Expr<T> for Var<I> {
+impl<T: Scalar, I: Index> Expr<T> for Var<I> {
     type Cache = ();
     #[inline(always)]
     fn value<C: Ctx<T>>(&self, ctx: &C) -> T {
-        ctx.input(checked_index!(I, C::INPUTS))
+        ctx.input(I::USIZE)
     }
     #[inline(always)]
     fn forward<C: Ctx<T>>(&self, ctx: &C) -> (T, ()) {
@@ -73,12 +73,13 @@ impl<T: Scalar, I: Unsigned> Expr<T> for Var<I> {
     }
     #[inline(always)]
     fn backward<C: Ctx<T>, S: Sink<T>>(&self, _: &C, _: &(), adj: T, sink: &mut S) {
-        sink.add_input(checked_index!(I, S::INPUTS), adj);
+        sink.add_input(I::USIZE, adj);
     }
     #[inline(always)]
     fn extent(&self) -> usize {
         I::USIZE + 1
     }
+    #[cfg(feature = "alloc")]
     #[inline(always)]
     fn record<R: crate::tape::Recorder<T>>(&self, rec: &mut R) -> crate::tape::Recorded<T> {
         rec.input_node(checked_index!(I, R::INPUTS))
@@ -106,6 +107,7 @@ impl<T: Scalar> Expr<T> for Cst {
     fn extent(&self) -> usize {
         0
     }
+    #[cfg(feature = "alloc")]
     #[inline(always)]
     fn record<R: crate::tape::Recorder<T>>(&self, rec: &mut R) -> crate::tape::Recorded<T> {
         rec.constant(T::from_f64(self.0))
@@ -119,7 +121,7 @@ pub trait VarTuple {
 }
 
 macro_rules! var_tuples {
-    ($( ($($u:ident),+) )+) => {
+    ($( ($($u:ty),+) )+) => {
         $(
             impl VarTuple for ($(Var<$u>,)+) {
                 #[inline(always)]
@@ -132,22 +134,22 @@ macro_rules! var_tuples {
 }
 
 var_tuples! {
-    (U0)
-    (U0, U1)
-    (U0, U1, U2)
-    (U0, U1, U2, U3)
-    (U0, U1, U2, U3, U4)
-    (U0, U1, U2, U3, U4, U5)
-    (U0, U1, U2, U3, U4, U5, U6)
-    (U0, U1, U2, U3, U4, U5, U6, U7)
-    (U0, U1, U2, U3, U4, U5, U6, U7, U8)
-    (U0, U1, U2, U3, U4, U5, U6, U7, U8, U9)
-    (U0, U1, U2, U3, U4, U5, U6, U7, U8, U9, U10)
-    (U0, U1, U2, U3, U4, U5, U6, U7, U8, U9, U10, U11)
-    (U0, U1, U2, U3, U4, U5, U6, U7, U8, U9, U10, U11, U12)
-    (U0, U1, U2, U3, U4, U5, U6, U7, U8, U9, U10, U11, U12, U13)
-    (U0, U1, U2, U3, U4, U5, U6, U7, U8, U9, U10, U11, U12, U13, U14)
-    (U0, U1, U2, U3, U4, U5, U6, U7, U8, U9, U10, U11, U12, U13, U14, U15)
+    (Idx<0>)
+    (Idx<0>, Idx<1>)
+    (Idx<0>, Idx<1>, Idx<2>)
+    (Idx<0>, Idx<1>, Idx<2>, Idx<3>)
+    (Idx<0>, Idx<1>, Idx<2>, Idx<3>, Idx<4>)
+    (Idx<0>, Idx<1>, Idx<2>, Idx<3>, Idx<4>, Idx<5>)
+    (Idx<0>, Idx<1>, Idx<2>, Idx<3>, Idx<4>, Idx<5>, Idx<6>)
+    (Idx<0>, Idx<1>, Idx<2>, Idx<3>, Idx<4>, Idx<5>, Idx<6>, Idx<7>)
+    (Idx<0>, Idx<1>, Idx<2>, Idx<3>, Idx<4>, Idx<5>, Idx<6>, Idx<7>, Idx<8>)
+    (Idx<0>, Idx<1>, Idx<2>, Idx<3>, Idx<4>, Idx<5>, Idx<6>, Idx<7>, Idx<8>, Idx<9>)
+    (Idx<0>, Idx<1>, Idx<2>, Idx<3>, Idx<4>, Idx<5>, Idx<6>, Idx<7>, Idx<8>, Idx<9>, Idx<10>)
+    (Idx<0>, Idx<1>, Idx<2>, Idx<3>, Idx<4>, Idx<5>, Idx<6>, Idx<7>, Idx<8>, Idx<9>, Idx<10>, Idx<11>)
+    (Idx<0>, Idx<1>, Idx<2>, Idx<3>, Idx<4>, Idx<5>, Idx<6>, Idx<7>, Idx<8>, Idx<9>, Idx<10>, Idx<11>, Idx<12>)
+    (Idx<0>, Idx<1>, Idx<2>, Idx<3>, Idx<4>, Idx<5>, Idx<6>, Idx<7>, Idx<8>, Idx<9>, Idx<10>, Idx<11>, Idx<12>, Idx<13>)
+    (Idx<0>, Idx<1>, Idx<2>, Idx<3>, Idx<4>, Idx<5>, Idx<6>, Idx<7>, Idx<8>, Idx<9>, Idx<10>, Idx<11>, Idx<12>, Idx<13>, Idx<14>)
+    (Idx<0>, Idx<1>, Idx<2>, Idx<3>, Idx<4>, Idx<5>, Idx<6>, Idx<7>, Idx<8>, Idx<9>, Idx<10>, Idx<11>, Idx<12>, Idx<13>, Idx<14>, Idx<15>)
 }
 
 /// The variables of a function of up to 16 inputs, as a tuple: `let (x, y) = vars();`

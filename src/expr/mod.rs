@@ -14,7 +14,9 @@
 mod bind;
 pub mod block;
 mod ctx;
+mod extent;
 pub mod fold;
+mod index;
 mod input;
 mod leaf;
 pub mod linalg;
@@ -28,7 +30,12 @@ pub mod share;
 
 pub use bind::{Let, Ph, let_in};
 pub use ctx::{Bound, BoundAdj, Ctx, Point, RUN_TIME, Sink};
-pub use fold::{Checkpoints, Fold, Layers, Step, Workspace, fold, fold_staged, stage};
+pub use extent::Extent;
+pub(crate) use extent::fits;
+#[cfg(feature = "alloc")]
+pub use fold::Workspace;
+pub use fold::{Checkpoints, Fold, Layers, Step, fold, fold_staged, stage};
+pub use index::{Idx, Index};
 pub use input::{At, at};
 pub use leaf::{Cst, Var, VarTuple, vars};
 pub use node::{Binary, Ternary, Unary};
@@ -54,7 +61,12 @@ use crate::Scalar;
 /// generic in `T` if its result should also feed the second-order entry points,
 /// which evaluate with dual numbers. The methods are the building blocks of the entry points; call them
 /// directly only to write a new entry point.
-pub trait Expr<T: Scalar>: Node {
+#[diagnostic::on_unimplemented(
+    message = "tapeless: `{Self}` is not an expression of the static engine",
+    label = "not an expression of the static engine",
+    note = "an expression is built from `vars()`, float literals, operators and methods (`x * y.sin() + 1.0`); a helper returning one should return `impl Expr<T>` generic in `T: Scalar`"
+)]
+pub trait Expr<T: Scalar>: Node + Extent {
     /// What the forward sweep keeps for the reverse sweep (a stack value).
     type Cache: Copy;
 
@@ -97,5 +109,6 @@ pub trait Expr<T: Scalar>: Node {
     /// same rules (see [`Recorder`](crate::tape::Recorder)): a let-bound value is recorded
     /// once and shared, a `select` records only the branch taken. The building block of
     /// [`Tape::record`](crate::Tape::record).
+    #[cfg(feature = "alloc")]
     fn record<R: crate::tape::Recorder<T>>(&self, rec: &mut R) -> crate::tape::Recorded<T>;
 }

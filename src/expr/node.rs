@@ -40,6 +40,7 @@ impl<T: Scalar, R: UnaryRule, E: Expr<T>> Expr<T> for Unary<R, E> {
     fn extent(&self) -> usize {
         self.arg.extent()
     }
+    #[cfg(feature = "alloc")]
     #[inline(always)]
     fn record<Q: crate::tape::Recorder<T>>(&self, rec: &mut Q) -> crate::tape::Recorded<T> {
         let a = self.arg.record(rec);
@@ -100,6 +101,7 @@ impl<T: Scalar, R: BinaryRule, A: Expr<T>, B: Expr<T>> Expr<T> for Binary<R, A, 
             y
         }
     }
+    #[cfg(feature = "alloc")]
     #[inline(always)]
     fn record<Q: crate::tape::Recorder<T>>(&self, rec: &mut Q) -> crate::tape::Recorded<T> {
         // `b` first: the reverse sweep then visits `a`'s nodes before `b`'s, in the order
@@ -153,6 +155,7 @@ impl<T: Scalar, R: TernaryRule, A: Expr<T>, B: Expr<T>, E: Expr<T>> Expr<T>
     fn extent(&self) -> usize {
         self.a.extent().max(self.b.extent()).max(self.c.extent())
     }
+    #[cfg(feature = "alloc")]
     #[inline(always)]
     fn record<Q: crate::tape::Recorder<T>>(&self, rec: &mut Q) -> crate::tape::Recorded<T> {
         // Last operand first, as for `Binary`.

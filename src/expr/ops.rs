@@ -167,6 +167,11 @@ crate::rules::with_unary_rules!(unary_builders);
 
 /// Anything that can stand as an operand: an expression node, or an `f64`/`f32` literal
 /// (which becomes a [`Cst`]). Integer literals are not accepted: write `2.0`, not `2`.
+#[diagnostic::on_unimplemented(
+    message = "tapeless: `{Self}` cannot be an operand of an expression",
+    label = "not an expression or a float",
+    note = "operands are expressions (`x`, `x.sin()`, …) and `f64`/`f32` numbers: for an integer literal write `1.0`, not `1`"
+)]
 pub trait IntoNode {
     /// The node it becomes.
     type Node: Node;
@@ -174,6 +179,7 @@ pub trait IntoNode {
     fn into_node(self) -> Self::Node;
 }
 
+#[diagnostic::do_not_recommend]
 impl<E: Node> IntoNode for E {
     type Node = E;
     #[inline(always)]
@@ -213,13 +219,6 @@ macro_rules! binop {
             #[inline(always)]
             fn $op(self, rhs: $ty) -> Self::Output {
                 Binary::new(rules::$Rule, Cst(self), rhs)
-            }
-        }
-        impl<$($g)*> core::ops::$Op<$ty> for f32 {
-            type Output = Binary<rules::$Rule, Cst, $ty>;
-            #[inline(always)]
-            fn $op(self, rhs: $ty) -> Self::Output {
-                Binary::new(rules::$Rule, Cst(f64::from(self)), rhs)
             }
         }
     };

@@ -70,6 +70,7 @@ where
         // the next term is made. The same additions in the same order as the two sweeps.
         (0..N).fold(T::zero(), |s, i| s + (self.0)(i).fused(ctx, adj, sink))
     }
+    #[cfg(feature = "alloc")]
     fn record<R: crate::tape::Recorder<T>>(&self, rec: &mut R) -> crate::tape::Recorded<T> {
         // As `SumOf`: each term, then its addition.
         let zero = rec.constant(T::zero());

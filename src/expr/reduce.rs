@@ -51,6 +51,7 @@ impl<T: Scalar, E: Expr<T>, const N: usize> Expr<T> for SumOf<E, N> {
             .iter()
             .fold(T::zero(), |s, e| s + e.fused(ctx, adj, sink))
     }
+    #[cfg(feature = "alloc")]
     #[inline(always)]
     fn record<R: crate::tape::Recorder<T>>(&self, rec: &mut R) -> crate::tape::Recorded<T> {
         // Each term, then its addition: the sweep then meets the chain of additions
@@ -101,6 +102,7 @@ impl<T: Scalar, E: Expr<T>, const N: usize> Expr<T> for ProductOf<E, N> {
     fn extent(&self) -> usize {
         self.0.iter().fold(0, |m, e| m.max(e.extent()))
     }
+    #[cfg(feature = "alloc")]
     #[inline(always)]
     fn record<R: crate::tape::Recorder<T>>(&self, rec: &mut R) -> crate::tape::Recorded<T> {
         // A chain from 1: its reverse sweep forms the same prefix and suffix products as

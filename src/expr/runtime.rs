@@ -100,6 +100,7 @@ impl<D: Domain, F: Term<D::Item, Out = E>, E> Each<D, F> {
     {
         (0..self.len()).fold(0, |m, i| m.max(self.get(i).extent()))
     }
+    #[cfg(feature = "alloc")]
     /// Records `terms[0] ∘ terms[1] ∘ …` from `start` (or from the first term when there is
     /// none), as the tape would record the loop.
     fn record<T: Scalar, R: crate::tape::Recorder<T>, B: BinaryRule>(
@@ -177,6 +178,7 @@ where
     fn extent(&self) -> usize {
         self.0.extent::<T>()
     }
+    #[cfg(feature = "alloc")]
     fn record<R: crate::tape::Recorder<T>>(&self, rec: &mut R) -> crate::tape::Recorded<T> {
         self.0.record(rec, rules::Add, Some(T::zero()))
     }
@@ -254,6 +256,7 @@ where
     fn extent(&self) -> usize {
         self.0.extent::<T>()
     }
+    #[cfg(feature = "alloc")]
     fn record<R: crate::tape::Recorder<T>>(&self, rec: &mut R) -> crate::tape::Recorded<T> {
         self.0.record(rec, rules::Mul, Some(T::one()))
     }
@@ -329,6 +332,7 @@ where
     fn extent(&self) -> usize {
         self.1.extent::<T>()
     }
+    #[cfg(feature = "alloc")]
     fn record<R: crate::tape::Recorder<T>>(&self, rec: &mut R) -> crate::tape::Recorded<T> {
         if self.1.len() == 0 {
             rec.constant(T::from_f64(O::EMPTY))

@@ -132,6 +132,7 @@ where
             self.other.fused(ctx, adj, sink)
         }
     }
+    #[cfg(feature = "alloc")]
     #[inline(always)]
     fn record<Q: crate::tape::Recorder<T>>(&self, rec: &mut Q) -> crate::tape::Recorded<T> {
         if self.cond.test(rec) {

@@ -152,6 +152,7 @@ where
             .iter()
             .fold(body.extent(), |m, e| m.max(e.extent()))
     }
+    #[cfg(feature = "alloc")]
     fn record<R: crate::tape::Recorder<T>>(&self, rec: &mut R) -> crate::tape::Recorded<T> {
         let values: [_; K] = core::array::from_fn(|k| self.values[k].record(rec));
         let body = (self.body)(Shared {

@@ -1,10 +1,6 @@
-// Three variables, two inputs: rejected when the crate is built (`cargo build`).
+// Three variables, two inputs: rejected when the crate is built (`cargo build`), at the
+// call of the entry point.
 use tapeless::prelude::*;
-
-// A second type named `Var` makes rustc name ours `tapeless::Var` in full, whichever other
-// crates (cargo features) are in the build, so the expected output does not depend on them.
-#[allow(dead_code)]
-struct Var;
 
 fn main() {
     let (x, y, z) = vars();
