@@ -3,7 +3,7 @@
 //!
 //! ```text
 //! cargo run --release --example compare                      # steadier
-//! cargo run --release --example compare -- --quick           # under 20 s
+//! cargo run --release --example compare -- --quick           # about 30 s
 //! cargo run --release --example compare -- --csv             # workload,engine,ns_per_call
 //! cargo run --release --example compare -- --markdown        # ratios to hand, for the README
 //! cargo run --release --example compare -- --plot sum_n.svg  # ns against N for sum_N

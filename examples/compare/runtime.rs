@@ -11,9 +11,22 @@
 //! ## The `static` row
 //! [`Model::static_engine`] is where this crate's static engine joins: every workload
 //! returns `None` until the static engine's run-time-size API exists. Return `Some(engine)`
-//! there (an `FnMut(&[f64], &mut [f64]) -> f64`, made once, which writes the whole
-//! gradient) and the row is checked, timed, put in the table between `hand` and `tape`, and
-//! the run-time-size goals in `goals.rs` are evaluated on it.
+//! there (an `FnMut(&[f64], &mut [f64]) -> f64` that writes the whole gradient and returns
+//! the value, made once with whatever workspace it keeps) and the row is checked against
+//! the hand-written gradient, timed, put in the table between `hand` and `tape`, and the
+//! run-time-size goals in `goals.rs` are evaluated on it. As for the fixed-size workloads
+//! (see `Harness::engine`), build the expression inside the closure, at each call, so that
+//! its constants are constants to the optimiser:
+//!
+//! ```text
+//! fn static_engine() -> Option<impl Engine> {
+//!     Some(|x: &[f64], g: &mut [f64]| gradient_into(&expr::<f64>(), x, g))
+//! }
+//! ```
+//!
+//! (`gradient_into` standing for whatever the run-time-size entry point is called.) The
+//! expression may read the workload's data (`gmm`'s points, `mlp_wide`'s samples) and
+//! constants from the same functions the other engines use.
 
 use num_dual::{Derivative, DualSVec64};
 use tapeless::Tape;
