@@ -15,22 +15,40 @@ use criterion::{BenchmarkGroup, Criterion, criterion_group, criterion_main};
 mod black_scholes;
 #[path = "../examples/compare/dag_k.rs"]
 mod dag_k;
+#[path = "../examples/compare/data.rs"]
+mod data;
+#[path = "../examples/compare/echidna.rs"]
+mod echidna;
 #[path = "../examples/compare/engines.rs"]
 mod engines;
+#[path = "../examples/compare/gmm.rs"]
+mod gmm;
 #[path = "../examples/compare/harness.rs"]
 mod harness;
+#[path = "../examples/compare/llsq.rs"]
+mod llsq;
 #[path = "../examples/compare/logistic.rs"]
 mod logistic;
+#[path = "../examples/compare/lse.rs"]
+mod lse;
 #[path = "../examples/compare/mlp.rs"]
 mod mlp;
+#[path = "../examples/compare/mlp_wide.rs"]
+mod mlp_wide;
+#[path = "../examples/compare/ode.rs"]
+mod ode;
+#[path = "../examples/compare/real.rs"]
+mod real;
 #[path = "../examples/compare/rosenbrock.rs"]
 mod rosenbrock;
+#[path = "../examples/compare/runtime.rs"]
+mod runtime;
 #[path = "../examples/compare/sum_n.rs"]
 mod sum_n;
 #[path = "../examples/compare/workloads.rs"]
 mod workloads;
 
-use harness::{Harness, Outcome, Suite, TOLERANCE, Workload, verify};
+use harness::{Harness, Outcome, Suite, TOLERANCE, Workload, call_slice, verify};
 
 /// One workload's group: checks each engine, then hands it to criterion.
 struct Group<'c> {
@@ -73,6 +91,33 @@ impl Harness for Group<'_> {
             // Set up where it is timed, as compare does (see `Harness::engine`).
             let mut f = setup();
             b.iter(|| f(*black_box(&x)))
+        });
+    }
+
+    fn primal_slice(&mut self, x: &[f64], mut f: impl FnMut(&[f64]) -> f64 + 'static) {
+        self.check("primal", f(x), None, TOLERANCE);
+        self.group
+            .bench_function("primal", |b| b.iter(|| f(black_box(x))));
+    }
+
+    fn engine_slice(
+        &mut self,
+        engine: &'static str,
+        x: &[f64],
+        tol: f64,
+        mut f: impl FnMut(&[f64], &mut [f64]) -> f64 + 'static,
+    ) {
+        let (v, g) = call_slice(&mut f, x);
+        self.check(engine, v, Some(&g), tol);
+        // The engine was made (and grown to size by its check) once; the gradient buffer
+        // is the caller's, made here, outside the timing.
+        let mut g = vec![0.0; x.len()];
+        self.group.bench_function(engine, |b| {
+            b.iter(|| {
+                let v = f(black_box(x), black_box(&mut g[..]));
+                black_box(&g);
+                v
+            })
         });
     }
 }

@@ -1,8 +1,8 @@
 //! The `compare` harness: verify each engine against the hand-written gradient, keep it, and
 //! time the engines of a workload together when the workload is done.
 
-use crate::harness::{Harness, Outcome, TOLERANCE, verify};
-use crate::timing::{Batch, Budget, batch, ns_per_call};
+use crate::harness::{Harness, Outcome, TOLERANCE, call_slice, verify};
+use crate::timing::{Batch, Budget, batch, batch_primal_slice, batch_slice, ns_per_call};
 
 /// One measurement.
 #[derive(Clone, Debug)]
@@ -89,6 +89,27 @@ impl Harness for Bench {
         let out = setup()(x);
         if self.check(engine, out.value(), Some(out.grad()), tol) {
             self.pending.push((engine, batch(x, setup)));
+        }
+    }
+
+    fn primal_slice(&mut self, x: &[f64], mut f: impl FnMut(&[f64]) -> f64 + 'static) {
+        let v = f(x);
+        if self.check("primal", v, None, TOLERANCE) {
+            self.pending
+                .push(("primal", batch_primal_slice(x.to_vec(), f)));
+        }
+    }
+
+    fn engine_slice(
+        &mut self,
+        engine: &'static str,
+        x: &[f64],
+        tol: f64,
+        mut f: impl FnMut(&[f64], &mut [f64]) -> f64 + 'static,
+    ) {
+        let (v, g) = call_slice(&mut f, x);
+        if self.check(engine, v, Some(&g), tol) {
+            self.pending.push((engine, batch_slice(x.to_vec(), f)));
         }
     }
 }

@@ -86,6 +86,15 @@ impl engines::Model<5> for BlackScholes {
         let d2 = d1 - vol;
         s * ncdf(d1) - k * (-r * t).exp() * ncdf(d2)
     }
+    /// echidna (`erf` as each of its tapes' own kind of new operation: see `echidna.rs`).
+    fn in_echidna<S: crate::echidna::Scalar>(p: &[S; 5]) -> S {
+        let [s, k, r, sig, t] = *p;
+        let ncdf = |x: S| (crate::echidna::Scalar::erf(x * FRAC_1_SQRT_2) + 1.0) * 0.5;
+        let vol = sig * t.sqrt();
+        let d1 = ((s / k).ln() + (r + sig * sig * 0.5) * t) / vol;
+        let d2 = d1 - vol;
+        s * ncdf(d1) - k * (-(r * t)).exp() * ncdf(d2)
+    }
 }
 
 impl Workload for BlackScholes {

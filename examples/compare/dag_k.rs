@@ -94,6 +94,15 @@ pub fn in_reverse<'t, const K: usize>(x: &[reverse::Var<'t>; 2]) -> reverse::Var
     y
 }
 
+/// echidna.
+pub fn in_echidna<S: crate::echidna::Scalar, const K: usize>(x: &[S; 2]) -> S {
+    let mut y = x[0] * x[1];
+    for _ in 0..K {
+        y = y * y.sin() + 1.0;
+    }
+    y
+}
+
 impl<const K: usize> Workload for Dag<K>
 where
     Dag<K>: Depth,
@@ -128,5 +137,8 @@ where
     }
     fn in_reverse<'t>(x: &[reverse::Var<'t>; 2]) -> reverse::Var<'t> {
         in_reverse::<K>(x)
+    }
+    fn in_echidna<S: crate::echidna::Scalar>(x: &[S; 2]) -> S {
+        in_echidna::<S, K>(x)
     }
 }

@@ -1,5 +1,5 @@
 //! The engines that need glue to take `[f64; N]` and give `(value, [f64; N])`: central finite
-//! differences and the peer crates. Each peer is given its best use: tapes are made once and
+//! differences and the peer crates (echidna's glue is in `echidna.rs`). Each peer is given its best use: tapes are made once and
 //! cleared between calls (their capacity is kept), inputs are seeded in place, and results
 //! are read without intermediate vectors where the API allows.
 
@@ -25,7 +25,7 @@ pub fn tape<E: Expr<f64>, const N: usize>(
 /// `∛ε = 2^(−52/3)`, the step of central differences relative to `max(1, |x|)`: it balances
 /// the truncation error (∝ h²) against cancellation (∝ ε/h). A constant, since `cbrt` is
 /// not folded at compile time.
-const CBRT_EPSILON: f64 = 6.055_454_452_393_339e-6;
+pub const CBRT_EPSILON: f64 = 6.055_454_452_393_339e-6;
 
 /// Central finite differences on the primal: `2N + 1` evaluations, step `∛ε · max(1, |xᵢ|)`.
 #[inline]
@@ -120,6 +120,8 @@ pub trait Model<const N: usize>: 'static {
     fn in_num_dual(x: &[DualSVec64<N>; N]) -> DualSVec64<N>;
     /// The function on `reverse`'s tape handles.
     fn in_reverse<'t>(x: &[reverse::Var<'t>; N]) -> reverse::Var<'t>;
+    /// The function on echidna's numbers (either of its tapes).
+    fn in_echidna<S: crate::echidna::Scalar>(x: &[S; N]) -> S;
 }
 
 /// Sets the hand-written reference, then checks and times every engine on `M`.
@@ -155,5 +157,15 @@ where
     h.engine("reverse", x, TOLERANCE, || {
         let tape = reverse::Tape::new();
         move |x| reverse(&tape, M::in_reverse, x)
+    });
+    h.engine("echidna", x, TOLERANCE, || {
+        let mut tape = echidna::tape::Tape::new();
+        move |x| crate::echidna::tape_array(&mut tape, M::in_echidna, x)
+    });
+    h.engine("echidna_bc", x, TOLERANCE, move || {
+        let mut tape =
+            crate::echidna::record(&x, |v| M::in_echidna(v.try_into().expect("N inputs")));
+        let mut adjoints = Vec::new();
+        move |x| crate::echidna::replay_array(&mut tape, &mut adjoints, x)
     });
 }

@@ -80,8 +80,139 @@ fn linear(rows: &[Row], prefix: &str, size: &str, engine: &str) {
     );
 }
 
-/// Prints each goal with the numbers it rests on.
+/// The workloads of run-time size, by the start of their names; their goals are their own,
+/// and the goals of the fixed-size workloads are checked on those alone.
+const RUNTIME: [&str; 5] = ["llsq_", "lse_", "gmm", "ode_", "mlp_wide"];
+
+fn is_runtime(workload: &str) -> bool {
+    RUNTIME.iter().any(|p| workload.starts_with(p))
+}
+
+/// Prints each goal with the numbers it rests on: the fixed-size workloads' goals, then the
+/// run-time-size workloads'.
 pub fn summary(rows: &[Row]) {
+    let (runtime, fixed): (Vec<Row>, Vec<Row>) =
+        rows.iter().cloned().partition(|r| is_runtime(&r.workload));
+    if !fixed.is_empty() {
+        fixed_size(&fixed);
+    }
+    if !runtime.is_empty() {
+        run_time_size(&runtime);
+    }
+}
+
+/// `(workload, a / b)` for every workload where `b` was measured: `None` where `a` was not.
+fn ratios_or_missing<'r>(rows: &'r [Row], a: &str, b: &str) -> Vec<(&'r str, Option<f64>)> {
+    workloads(rows)
+        .into_iter()
+        .filter_map(|w| {
+            Some((
+                w,
+                ns(rows, w, b).map(|nb| ns(rows, w, a).map(|na| na / nb))?,
+            ))
+        })
+        .collect()
+}
+
+/// Prints one per-workload goal on `static`: `ok(ratio)` must hold on every workload with a
+/// static row; workloads without one are named, and with none at all the goal is skipped.
+fn each(rows: &[Row], goal: &str, a: &str, b: &str, ok: impl Fn(f64) -> bool) -> Vec<f64> {
+    let r = ratios_or_missing(rows, a, b);
+    let have: Vec<(&str, f64)> = r.iter().filter_map(|&(w, v)| Some((w, v?))).collect();
+    let missing: Vec<&str> = r.iter().filter(|r| r.1.is_none()).map(|r| r.0).collect();
+    if have.is_empty() {
+        println!("  {goal}: no static row yet");
+        return Vec::new();
+    }
+    let failed: Vec<String> = have
+        .iter()
+        .filter(|r| !ok(r.1))
+        .map(|r| format!("{} ({:.2})", r.0, r.1))
+        .collect();
+    let all: Vec<String> = have.iter().map(|r| format!("{} {:.2}", r.0, r.1)).collect();
+    println!(
+        "  {goal}: {}{} ({a}/{b}: {}){}",
+        verdict(failed.is_empty()),
+        if failed.is_empty() {
+            String::new()
+        } else {
+            format!(" on {}", failed.join(", "))
+        },
+        all.join(", "),
+        if missing.is_empty() {
+            String::new()
+        } else {
+            format!("; no static row yet on {}", missing.join(", "))
+        }
+    );
+    have.iter().map(|r| r.1).collect()
+}
+
+/// Growth with the size for the run-time-size families: the marginal test of [`linear`]
+/// with three sizes or more; with two, the cost per unit at the larger size within 25% of
+/// that at the smaller (a fixed cost per call only lowers it; quadratic growth would
+/// multiply it by the ratio of the sizes).
+fn linear_rt(rows: &[Row], prefix: &str, size: &str, engine: &str) {
+    let s = series(rows, prefix, engine);
+    match s.len() {
+        0 => println!("  {prefix}{size} linear in {size} for {engine}: no {engine} row yet"),
+        1 => println!("  {prefix}{size} linear in {size} for {engine}: one size only"),
+        2 => {
+            let per = |p: (usize, f64)| p.1 / p.0 as f64;
+            let (small, large) = (per(s[0]), per(s[1]));
+            println!(
+                "  {prefix}{size} linear in {size} for {engine}: {} (ns per unit: {small:.3} at {}, {large:.3} at {})",
+                verdict(large <= 1.25 * small),
+                s[0].0,
+                s[1].0
+            );
+        }
+        _ => linear(rows, prefix, size, engine),
+    }
+}
+
+/// The goals of the run-time-size workloads, on their `static` rows.
+fn run_time_size(rows: &[Row]) {
+    println!("goals of the run-time-size workloads (ratios from this run):");
+    let sh = each(
+        rows,
+        "static/hand ≤ 1.20 on each",
+        "static",
+        "hand",
+        |r| r <= 1.20,
+    );
+    if !sh.is_empty() {
+        let med = median(sh);
+        println!(
+            "  static/hand ≤ 1.10 on the median workload: {} ({med:.2})",
+            verdict(med <= 1.10)
+        );
+    } else {
+        println!("  static/hand ≤ 1.10 on the median workload: no static row yet");
+    }
+    each(
+        rows,
+        "static ≥ 2× faster than tape on each",
+        "static",
+        "tape",
+        |r| r <= 0.5,
+    );
+    for peer in ["echidna", "echidna_bc"] {
+        each(
+            rows,
+            &format!("static faster than {peer} on each"),
+            "static",
+            peer,
+            |r| r < 1.0,
+        );
+    }
+    linear_rt(rows, "llsq_", "N", "static");
+    linear_rt(rows, "lse_", "N", "static");
+    linear_rt(rows, "ode_", "N", "static");
+}
+
+/// The goals of the fixed-size workloads.
+fn fixed_size(rows: &[Row]) {
     println!("goals (ratios from this run):");
 
     let sh = ratios(rows, "static", "hand");

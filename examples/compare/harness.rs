@@ -48,6 +48,66 @@ pub trait Harness {
         tol: f64,
         setup: impl Fn() -> F + 'static,
     );
+
+    /// Checks the value of `f` at the run-time-length point `x` against the reference, then
+    /// times it as `primal`. `f` is made once, with its workspace, by the caller: it is
+    /// checked and timed as it is (see [`Harness::engine_slice`]).
+    fn primal_slice(&mut self, x: &[f64], f: impl FnMut(&[f64]) -> f64 + 'static);
+    /// An engine on a point of run-time length: `f(x, grad)` writes the whole gradient into
+    /// the caller's `grad` (as long as `x`) and returns the value. It is checked at `x`
+    /// against the reference with relative error `tol`, then timed as `engine`; a mismatch
+    /// is reported (by name) and the engine is not timed.
+    ///
+    /// Unlike [`Harness::engine`], the engine is made once, outside the timed region, by
+    /// the caller, with its tape and workspace, and the harness owns the gradient buffer:
+    /// a call costs microseconds to milliseconds here, so where its state lives does not
+    /// matter, while making a tape or growing it to size is not what a loop of gradients
+    /// pays. Its first call is the check, so a tape that keeps its memory has grown by
+    /// then, and the timed calls of this crate's engines allocate nothing.
+    fn engine_slice(
+        &mut self,
+        engine: &'static str,
+        x: &[f64],
+        tol: f64,
+        f: impl FnMut(&[f64], &mut [f64]) -> f64 + 'static,
+    );
+}
+
+/// Calls an engine of run-time size once, for its check: the gradient buffer starts as NaN,
+/// so an engine that leaves a component unwritten fails.
+pub fn call_slice(f: &mut impl FnMut(&[f64], &mut [f64]) -> f64, x: &[f64]) -> (f64, Vec<f64>) {
+    let mut g = vec![f64::NAN; x.len()];
+    let v = f(x, &mut g);
+    (v, g)
+}
+
+/// Both gradients when they are short; for a long one, its length and the component that
+/// differs most.
+fn differ(grad: &[f64], g0: &[f64]) -> String {
+    if grad.len() != g0.len() {
+        return format!("of length {} vs {}", grad.len(), g0.len());
+    }
+    if g0.len() <= 16 {
+        return format!("{grad:?} vs {g0:?}");
+    }
+    let (i, _) = grad
+        .iter()
+        .zip(g0)
+        .map(|(a, b)| (a - b).abs())
+        .enumerate()
+        .fold((0, -1.0f64), |m, (i, e)| {
+            if e > m.1 || e.is_nan() {
+                (i, f64::INFINITY)
+            } else {
+                m
+            }
+        });
+    format!(
+        "of length {}, worst at {i}: {} vs {}",
+        g0.len(),
+        grad[i],
+        g0[i]
+    )
 }
 
 /// `None` if `value` and `grad` match the reference within relative error `tol`
@@ -70,7 +130,8 @@ pub fn mismatch(reference: (f64, &[f64]), value: f64, grad: &[f64], tol: f64) ->
         None
     } else {
         Some(format!(
-            "value {value} vs {v0} (rel {verr:.2e}), gradient {grad:?} vs {g0:?} (rel {gerr:.2e}, allowed {tol:.0e})"
+            "value {value} vs {v0} (rel {verr:.2e}), gradient {} (rel {gerr:.2e}, allowed {tol:.0e})",
+            differ(grad, g0)
         ))
     }
 }

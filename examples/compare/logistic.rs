@@ -78,6 +78,14 @@ impl engines::Model<9> for Logistic {
         }
         z.exp().ln_1p() - Y * z
     }
+    /// echidna.
+    fn in_echidna<S: crate::echidna::Scalar>(p: &[S; 9]) -> S {
+        let mut z = p[8];
+        for i in 0..8 {
+            z = z + p[i] * A[i];
+        }
+        z.exp().ln_1p() - z * Y
+    }
 }
 
 impl Workload for Logistic {

@@ -3,7 +3,7 @@
 //!
 //! ```text
 //! cargo run --release --example compare                      # steadier
-//! cargo run --release --example compare -- --quick           # under 20 s
+//! cargo run --release --example compare -- --quick           # about 30 s
 //! cargo run --release --example compare -- --csv             # workload,engine,ns_per_call
 //! cargo run --release --example compare -- --markdown        # ratios to hand, for the README
 //! cargo run --release --example compare -- --plot sum_n.svg  # ns against N for sum_N
@@ -14,14 +14,23 @@
 mod bench;
 mod black_scholes;
 mod dag_k;
+mod data;
+mod echidna;
 mod engines;
+mod gmm;
 mod goals;
 mod harness;
+mod llsq;
 mod logistic;
+mod lse;
 mod mlp;
+mod mlp_wide;
+mod ode;
 mod plot;
+mod real;
 mod report;
 mod rosenbrock;
+mod runtime;
 mod statics;
 mod sum_n;
 mod timing;

@@ -91,6 +91,15 @@ impl engines::Model<17> for Mlp {
         let e = y - TARGET;
         e * e
     }
+    /// echidna.
+    fn in_echidna<S: crate::echidna::Scalar>(p: &[S; 17]) -> S {
+        let mut y = p[16];
+        for j in 0..4 {
+            y = y + p[12 + j] * (p[2 * j] * D[0] + p[2 * j + 1] * D[1] + p[8 + j]).tanh();
+        }
+        let e = y - TARGET;
+        e * e
+    }
 }
 
 impl Workload for Mlp {

@@ -47,6 +47,13 @@ impl engines::Model<2> for Rosenbrock {
         let b = y - x * x;
         a * a + 100.0 * b * b
     }
+    /// echidna (`(1 − x)²` written `(x − 1)²`, as for `num_dual`).
+    fn in_echidna<S: crate::echidna::Scalar>(v: &[S; 2]) -> S {
+        let [x, y] = *v;
+        let a = x - 1.0;
+        let b = y - x * x;
+        a * a + b * b * 100.0
+    }
 }
 
 impl Workload for Rosenbrock {

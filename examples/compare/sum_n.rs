@@ -77,6 +77,19 @@ pub fn in_reverse<'t, const N: usize>(x: &[reverse::Var<'t>; N]) -> reverse::Var
     s
 }
 
+/// echidna: the first term starts the sum, as in `reverse`.
+pub fn in_echidna<S: crate::echidna::Scalar, const N: usize>(x: &[S; N]) -> S {
+    let term = |i: usize| {
+        let (a, b) = (x[i], x[(i + 1) % N]);
+        a * b.sin() + a.exp() * b
+    };
+    let mut s = term(0);
+    for i in 1..N {
+        s = s + term(i);
+    }
+    s
+}
+
 /// The workload with `N` inputs.
 pub struct Sum<const N: usize>;
 
@@ -112,5 +125,8 @@ impl<const N: usize> engines::Model<N> for Sum<N> {
     }
     fn in_reverse<'t>(x: &[reverse::Var<'t>; N]) -> reverse::Var<'t> {
         in_reverse::<N>(x)
+    }
+    fn in_echidna<S: crate::echidna::Scalar>(x: &[S; N]) -> S {
+        in_echidna::<S, N>(x)
     }
 }

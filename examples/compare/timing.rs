@@ -31,7 +31,7 @@ pub struct Budget {
 }
 
 impl Budget {
-    /// Under 20 s for the whole matrix.
+    /// About 30 s for the whole matrix (under 10 s for the fixed-size workloads).
     pub const QUICK: Budget = Budget {
         samples: 31,
         sample_time: Duration::from_micros(3_000),
@@ -60,6 +60,28 @@ pub fn batch<X: Copy + 'static, R, F: FnMut(X) -> R>(
         let x = x;
         for _ in 0..n {
             black_box(&f(*black_box(&x)));
+        }
+    })
+}
+
+/// Wraps an engine of run-time size at `x` as a batch runner. The engine was made (and
+/// checked) by the caller; the batch owns it and the gradient buffer it writes into, so the
+/// timed calls make nothing. The input and the buffer go through `black_box` on every call.
+pub fn batch_slice(x: Vec<f64>, mut f: impl FnMut(&[f64], &mut [f64]) -> f64 + 'static) -> Batch {
+    let mut g = vec![0.0; x.len()];
+    Box::new(move |n| {
+        for _ in 0..n {
+            black_box(f(black_box(&x[..]), black_box(&mut g[..])));
+        }
+        black_box(&g);
+    })
+}
+
+/// The primal of run-time size as a batch runner (see [`batch_slice`]).
+pub fn batch_primal_slice(x: Vec<f64>, mut f: impl FnMut(&[f64]) -> f64 + 'static) -> Batch {
+    Box::new(move |n| {
+        for _ in 0..n {
+            black_box(f(black_box(&x[..])));
         }
     })
 }
