@@ -43,6 +43,8 @@ mod real;
 mod rosenbrock;
 #[path = "../examples/compare/runtime.rs"]
 mod runtime;
+#[path = "../examples/compare/statics.rs"]
+mod statics;
 #[path = "../examples/compare/sum_n.rs"]
 mod sum_n;
 #[path = "../examples/compare/workloads.rs"]

@@ -19,7 +19,9 @@ use std::sync::OnceLock;
 
 use crate::data::Rng;
 use crate::real::{Real, logsumexp};
-use crate::runtime::{self, Engine, Model, NoEngine};
+use crate::runtime::{self, Engine, Model};
+use crate::statics;
+use tapeless::gradient_into;
 
 /// Components.
 pub const K: usize = 5;
@@ -240,10 +242,10 @@ impl Model for Gmm {
         }
     }
 
-    fn static_engine() -> Option<impl Engine> {
-        // STATIC ROW: `Some(engine)` here once the static engine takes points of run-time
-        // length (see runtime.rs).
-        None::<NoEngine>
+    fn static_engine() -> impl Engine {
+        |x: &[f64], g: &mut [f64]| {
+            gradient_into(&statics::gmm::<D, K, { K * D }>(points(), constant()), x, g)
+        }
     }
 
     fn eval<R: Real, X: Fn(usize) -> R>(x: &X, _: &mut Vec<R>) -> R {

@@ -5,7 +5,9 @@
 
 use crate::data::Rng;
 use crate::real::Real;
-use crate::runtime::{self, Engine, Model, NoEngine};
+use crate::runtime::{self, Engine, Model};
+use crate::statics;
+use tapeless::gradient_into;
 
 /// The number of inputs (coefficients).
 pub const M: usize = 128;
@@ -83,10 +85,11 @@ impl<const N: usize> Model for Llsq<N> {
         }
     }
 
-    fn static_engine() -> Option<impl Engine> {
-        // STATIC ROW: `Some(engine)` here once the static engine takes points of run-time
-        // length (see runtime.rs).
-        None::<NoEngine>
+    /// The powers `tᵢʲ` are data of the expression: made once, with the engine.
+    fn static_engine() -> impl Engine {
+        let s: Vec<f64> = (0..N).map(|i| sign(t::<N>(i))).collect();
+        let powers = statics::powers((0..N).map(t::<N>), M);
+        move |x: &[f64], g: &mut [f64]| gradient_into(&statics::llsq(M, &s, &powers), x, g)
     }
 
     fn eval<R: Real, X: Fn(usize) -> R>(x: &X, _: &mut Vec<R>) -> R {

@@ -6,7 +6,9 @@
 
 use crate::data::Rng;
 use crate::real::Real;
-use crate::runtime::{self, Engine, Model, NoEngine};
+use crate::runtime::{self, Engine, Model};
+use crate::statics;
+use tapeless::gradient_into;
 
 /// The workload with `N` inputs.
 pub struct Lse<const N: usize, const T: usize>;
@@ -54,10 +56,8 @@ impl<const N: usize, const T: usize> Model for Lse<N, T> {
         }
     }
 
-    fn static_engine() -> Option<impl Engine> {
-        // STATIC ROW: `Some(engine)` here once the static engine takes points of run-time
-        // length (see runtime.rs).
-        None::<NoEngine>
+    fn static_engine() -> impl Engine {
+        |x: &[f64], g: &mut [f64]| gradient_into(&statics::lse(N), x, g)
     }
 
     fn eval<R: Real, X: Fn(usize) -> R>(x: &X, _: &mut Vec<R>) -> R {

@@ -7,7 +7,9 @@ use std::sync::OnceLock;
 
 use crate::data::Rng;
 use crate::real::Real;
-use crate::runtime::{self, Engine, Model, NoEngine};
+use crate::runtime::{self, Engine, Model};
+use crate::statics;
+use tapeless::gradient_into;
 
 /// Inputs of a sample.
 const I: usize = 8;
@@ -133,10 +135,8 @@ impl Model for MlpWide {
         }
     }
 
-    fn static_engine() -> Option<impl Engine> {
-        // STATIC ROW: `Some(engine)` here once the static engine takes points of run-time
-        // length (see runtime.rs).
-        None::<NoEngine>
+    fn static_engine() -> impl Engine {
+        |x: &[f64], g: &mut [f64]| gradient_into(&statics::mlp::<I, U>(samples()), x, g)
     }
 
     fn eval<R: Real, X: Fn(usize) -> R>(x: &X, _: &mut Vec<R>) -> R {

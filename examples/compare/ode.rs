@@ -15,7 +15,9 @@
 
 use crate::data::Rng;
 use crate::real::Real;
-use crate::runtime::{self, Engine, Model, NoEngine};
+use crate::runtime::{self, Engine, Model};
+use crate::statics;
+use tapeless::{Workspace, gradient_into};
 
 /// Steps of RK4.
 pub const STEPS: usize = 10;
@@ -144,10 +146,10 @@ impl<const N: usize, const T: usize> Model for Ode<N, T> {
         }
     }
 
-    fn static_engine() -> Option<impl Engine> {
-        // STATIC ROW: `Some(engine)` here once the static engine takes points of run-time
-        // length (see runtime.rs).
-        None::<NoEngine>
+    /// The states and stages of the steps are kept in a workspace made with the engine.
+    fn static_engine() -> impl Engine {
+        let ws = Workspace::new();
+        move |x: &[f64], g: &mut [f64]| gradient_into(&statics::ode::<N>(&ws, STEPS), x, g)
     }
 
     /// The state, the stage's point and the slopes' sum in the scratch vector.

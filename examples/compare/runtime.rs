@@ -9,24 +9,11 @@
 //! calls. The peers allocate where their API does (a vector of adjoints per sweep).
 //!
 //! ## The `static` row
-//! [`Model::static_engine`] is where this crate's static engine joins: every workload
-//! returns `None` until the static engine's run-time-size API exists. Return `Some(engine)`
-//! there (an `FnMut(&[f64], &mut [f64]) -> f64` that writes the whole gradient and returns
-//! the value, made once with whatever workspace it keeps) and the row is checked against
-//! the hand-written gradient, timed, put in the table between `hand` and `tape`, and the
-//! run-time-size goals in `goals.rs` are evaluated on it. As for the fixed-size workloads
-//! (see `Harness::engine`), build the expression inside the closure, at each call, so that
-//! its constants are constants to the optimiser:
-//!
-//! ```text
-//! fn static_engine() -> Option<impl Engine> {
-//!     Some(|x: &[f64], g: &mut [f64]| gradient_into(&expr::<f64>(), x, g))
-//! }
-//! ```
-//!
-//! (`gradient_into` standing for whatever the run-time-size entry point is called.) The
-//! expression may read the workload's data (`gmm`'s points, `mlp_wide`'s samples) and
-//! constants from the same functions the other engines use.
+//! [`Model::static_engine`] is this crate's static engine on the workload: its expression
+//! comes from `statics.rs` (which `compile_cost` builds too), made inside the closure at
+//! each call so that its constants are constants to the optimiser, over the workload's data
+//! and constants from the same functions the other engines use; a workspace it keeps is
+//! made once, with the engine.
 
 use num_dual::{Derivative, DualSVec64};
 use tapeless::Tape;
@@ -39,9 +26,6 @@ use crate::real::{Real, recycle};
 /// An engine of run-time size: writes the gradient at `x` into `grad`, returns the value.
 pub trait Engine: FnMut(&[f64], &mut [f64]) -> f64 + 'static {}
 impl<F: FnMut(&[f64], &mut [f64]) -> f64 + 'static> Engine for F {}
-
-/// The type of "no engine here" (`None::<NoEngine>`).
-pub type NoEngine = fn(&[f64], &mut [f64]) -> f64;
 
 /// A workload of run-time size: its point, its primal and hand-written gradient (each with
 /// its own workspace), its function for the generic engines, and which engines it affords.
@@ -56,7 +40,7 @@ pub trait Model: 'static {
     fn hand() -> impl Engine;
     /// This crate's static engine: `None` until its run-time-size API exists (see the
     /// module documentation).
-    fn static_engine() -> Option<impl Engine>;
+    fn static_engine() -> impl Engine;
     /// The function, once for every engine type: the inputs through `x(i)`, and a vector the
     /// engine keeps between calls for whatever state the function needs (it holds what the
     /// last call left: the function clears it).
@@ -74,9 +58,7 @@ pub fn run_all<M: Model, H: Harness>(h: &mut H) {
     h.reference(v, &g);
     h.primal_slice(&x, M::primal());
     h.engine_slice("hand", &x, TOLERANCE, M::hand());
-    if let Some(f) = M::static_engine() {
-        h.engine_slice("static", &x, TOLERANCE, f);
-    }
+    h.engine_slice("static", &x, TOLERANCE, M::static_engine());
     h.engine_slice("tape", &x, TOLERANCE, tape::<M>());
     if M::CENTRAL_FD {
         h.engine_slice("central_fd", &x, FD_TOLERANCE, central_fd(M::primal()));
