@@ -179,11 +179,21 @@ pub fn logsumexp<R: Real>(terms: &[R]) -> R {
 
 /// Reuses the allocation of an empty vector for elements of another type of the same layout
 /// (a vector of tape handles kept between calls, whose lifetime is that of one recording).
-/// `Vec`'s in-place collect keeps the buffer: no allocation, no unsafe code.
+/// `Vec`'s in-place collect keeps the buffer: no allocation, no unsafe code. That is how
+/// the standard library implements it, not a promise it makes, so it is checked: were it
+/// to change, the claim that the tape rows allocate nothing per call would fail loudly.
 #[inline]
 pub fn recycle<T, U>(mut v: Vec<T>) -> Vec<U> {
     v.clear();
-    v.into_iter()
+    let capacity = v.capacity();
+    let u: Vec<U> = v
+        .into_iter()
         .map(|_| -> U { unreachable!("the vector was cleared") })
-        .collect()
+        .collect();
+    assert!(
+        u.capacity() >= capacity,
+        "recycle: the buffer was not reused ({} < {capacity})",
+        u.capacity()
+    );
+    u
 }

@@ -28,18 +28,28 @@ pub struct Budget {
     pub samples: usize,
     /// Target wall time of one sample.
     pub sample_time: Duration,
+    /// About the longest an engine is sampled: an engine whose one call takes longer than a
+    /// sample (finite differences on the run-time-size workloads: up to 0.1 s a call) gets
+    /// fewer samples, [`MIN_SAMPLES`] at least. Every engine of the fixed-size workloads
+    /// stays far below it (its samples take `samples · sample_time`).
+    pub engine_time: Duration,
 }
+
+/// The fewest samples an engine gets.
+pub const MIN_SAMPLES: usize = 7;
 
 impl Budget {
     /// About 30 s for the whole matrix (under 10 s for the fixed-size workloads).
     pub const QUICK: Budget = Budget {
         samples: 31,
         sample_time: Duration::from_micros(3_000),
+        engine_time: Duration::from_millis(1_000),
     };
     /// Steadier numbers.
     pub const FULL: Budget = Budget {
         samples: 101,
         sample_time: Duration::from_micros(6_000),
+        engine_time: Duration::from_millis(5_000),
     };
 }
 
@@ -96,24 +106,36 @@ fn seconds(run: &mut Batch, n: u64) -> f64 {
 pub fn ns_per_call(budget: Budget, engines: &mut [Batch]) -> Vec<f64> {
     let target = budget.sample_time.as_secs_f64();
     // Calibrate: grow each batch until it takes at least a tenth of a sample, then size it
-    // to one sample.
-    let sizes: Vec<u64> = engines
+    // to one sample; an engine whose samples would take longer than `engine_time` in all
+    // gets fewer of them.
+    let (sizes, counts): (Vec<u64>, Vec<usize>) = engines
         .iter_mut()
         .map(|run| {
             let mut n: u64 = 1;
             loop {
                 let took = seconds(run, n);
                 if took >= target / 10.0 || n >= 1 << 30 {
-                    return ((target / (took / n as f64).max(1e-12)) as u64).max(1);
+                    let per_call = (took / n as f64).max(1e-12);
+                    let size = ((target / per_call) as u64).max(1);
+                    let affordable =
+                        (budget.engine_time.as_secs_f64() / (size as f64 * per_call)) as usize;
+                    return (size, affordable.clamp(MIN_SAMPLES, budget.samples));
                 }
                 n *= 4;
             }
         })
-        .collect();
+        .unzip();
     let mut samples = vec![Vec::with_capacity(budget.samples); engines.len()];
-    for _ in 0..budget.samples {
-        for ((run, &n), s) in engines.iter_mut().zip(&sizes).zip(&mut samples) {
-            s.push(seconds(run, n) * 1e9 / n as f64);
+    for round in 0..budget.samples {
+        for (((run, &n), &count), s) in engines
+            .iter_mut()
+            .zip(&sizes)
+            .zip(&counts)
+            .zip(&mut samples)
+        {
+            if round < count {
+                s.push(seconds(run, n) * 1e9 / n as f64);
+            }
         }
     }
     samples
