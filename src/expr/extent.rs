@@ -100,6 +100,10 @@ where
     const EXTENT: usize = F::Out::EXTENT;
 }
 
+impl<E: Extent> Extent for super::Detach<E> {
+    const EXTENT: usize = E::EXTENT;
+}
+
 impl Extent for State {
     const EXTENT: usize = 0;
 }

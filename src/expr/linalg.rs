@@ -7,8 +7,10 @@
 //! an expression over every scalar type (`f32`, `f64`, duals).
 
 use super::block::{Matrix, Vector};
+#[cfg(doc)]
+use super::detach;
 use super::runtime::{BestN, Count, Each, SumN, Term, largest};
-use super::{At, Binary, Cst, Let, Node, Ph, Unary};
+use super::{At, Binary, Cst, Detach, Let, Node, Ph, Unary};
 use crate::rules;
 
 /// A vector of expressions of run-time length: a [`Vector`] block (its entries are
@@ -347,15 +349,17 @@ impl<A: Entries> Term<Ph> for LseBody<A> {
 }
 
 /// `ln Σ exp(aᵢ)`, the node [`logsumexp`] makes.
-pub type LogSumExp<A> = Let<BestN<rules::Max, Count, EntryTerm<A>>, LseBody<A>>;
+pub type LogSumExp<A> = Let<Detach<BestN<rules::Max, Count, EntryTerm<A>>>, LseBody<A>>;
 
 /// `ln Σ exp(aᵢ)`, computed stably as `m + ln Σ exp(aᵢ − m)` with `m = max aᵢ` (no
 /// overflow for large entries); `−∞` for an empty vector.
 ///
-/// Its gradient is the softmax of `a`. The maximum is let-bound: evaluated once, and its
-/// adjoint (zero up to rounding) pushed back once. The sum under `ln` is evaluated for its
-/// value, then swept again with its adjoint: `exp` is evaluated twice per entry, as in a
-/// hand-written gradient that does not keep the exponentials.
+/// Its gradient is the softmax of `a`. The maximum is let-bound and [detached](detach): its
+/// derivative cancels exactly (the shift does not change the value), so it is not swept,
+/// and the softmax comes out as `exp(aᵢ − m)/Σ` with no rounding noise from the shift. The
+/// sum under `ln` is evaluated for its value, then swept again with its adjoint: `exp` is
+/// evaluated twice per entry, where a hand-written gradient that keeps the exponentials
+/// (in the gradient buffer) evaluates it once.
 ///
 /// ```
 /// use tapeless::prelude::*;
@@ -369,10 +373,10 @@ pub type LogSumExp<A> = Let<BestN<rules::Max, Count, EntryTerm<A>>, LseBody<A>>;
 /// ```
 #[inline(always)]
 pub fn logsumexp<A: Entries>(a: A) -> LogSumExp<A> {
-    let max = largest(Each {
+    let max = Detach(largest(Each {
         domain: Count(a.len()),
         term: EntryTerm(a),
-    });
+    }));
     Let {
         bound: max,
         body: LseBody(a),

@@ -14,6 +14,7 @@
 mod bind;
 pub mod block;
 mod ctx;
+mod detach;
 mod extent;
 pub mod fold;
 mod index;
@@ -30,6 +31,7 @@ pub mod share;
 
 pub use bind::{Let, Ph, let_in};
 pub use ctx::{Bound, BoundAdj, Ctx, Point, RUN_TIME, Sink};
+pub use detach::{Detach, detach};
 pub use extent::Extent;
 pub(crate) use extent::fits;
 #[cfg(feature = "alloc")]
