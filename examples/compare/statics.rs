@@ -6,7 +6,7 @@
 
 use tapeless::expr::block::{Layout, Vector};
 use tapeless::expr::fold::{Layers, Workspace, fold_staged, stage};
-use tapeless::expr::linalg::{dot, entries, logsumexp};
+use tapeless::expr::linalg::{dot, logsumexp};
 use tapeless::expr::share::let_vec;
 use tapeless::prelude::*;
 
@@ -105,7 +105,13 @@ pub fn gmm<const D: usize, const K: usize, const KD: usize>(
                 });
                 alpha.at(k) + sum_over::<D, _, _>(move |j| q.at(k, j)) - 0.5 * quad
             });
-            let_vec(components, |c| logsumexp(entries(K, move |k| c.at(k))))
+            // A log-sum-exp of K values: its K exponentials are kept in the cache of a
+            // reduction of fixed length, not evaluated again in the reverse sweep.
+            let_vec(components, |c| {
+                let_in(detach(max_n(K, move |k| c.at(k))), move |m| {
+                    m + sum_over::<K, _, _>(move |k| (c.at(k) - m).exp()).ln()
+                })
+            })
         });
         let prior = sum_over::<KD, _, _>(move |i| qd.at(i).square())
             + sum_n(K * D * (D - 1) / 2, move |i| l.flat().at(i).square());
