@@ -179,74 +179,54 @@ where
     }
 }
 
-impl<T: Scalar> Ctx<T> for [T] {
-    const INPUTS: usize = RUN_TIME;
-    const DEPTH: usize = 0;
-    #[inline(always)]
-    fn input(&self, i: usize) -> T {
-        self[i]
-    }
-    #[inline(always)]
-    fn bound(&self, _slot: usize) -> T {
-        panic!("{ESCAPED}")
-    }
-    #[inline(always)]
-    fn inputs(&self) -> usize {
-        <[T]>::len(self)
-    }
+/// The [`Ctx`] and [`Sink`] of a point of run-time length, `[T]` or `Vec<T>`: its length
+/// is [`RUN_TIME`], the entry points check the indices against `len()`.
+macro_rules! run_time_point {
+    ($($(#[$attr:meta])* $ty:ty;)*) => {
+        $(
+            $(#[$attr])*
+            impl<T: Scalar> Ctx<T> for $ty {
+                const INPUTS: usize = RUN_TIME;
+                const DEPTH: usize = 0;
+                #[inline(always)]
+                fn input(&self, i: usize) -> T {
+                    self[i]
+                }
+                #[inline(always)]
+                fn bound(&self, _slot: usize) -> T {
+                    panic!("{ESCAPED}")
+                }
+                #[inline(always)]
+                fn inputs(&self) -> usize {
+                    self.len()
+                }
+            }
+
+            $(#[$attr])*
+            impl<T: Scalar> Sink<T> for $ty {
+                const INPUTS: usize = RUN_TIME;
+                const DEPTH: usize = 0;
+                #[inline(always)]
+                fn add_input(&mut self, i: usize, v: T) {
+                    self[i] += v;
+                }
+                #[inline(always)]
+                fn add_bound(&mut self, _slot: usize, _v: T) {
+                    panic!("{ESCAPED}")
+                }
+                #[inline(always)]
+                fn inputs(&self) -> usize {
+                    self.len()
+                }
+            }
+        )*
+    };
 }
 
-impl<T: Scalar> Sink<T> for [T] {
-    const INPUTS: usize = RUN_TIME;
-    const DEPTH: usize = 0;
-    #[inline(always)]
-    fn add_input(&mut self, i: usize, v: T) {
-        self[i] += v;
-    }
-    #[inline(always)]
-    fn add_bound(&mut self, _slot: usize, _v: T) {
-        panic!("{ESCAPED}")
-    }
-    #[inline(always)]
-    fn inputs(&self) -> usize {
-        <[T]>::len(self)
-    }
-}
-
-#[cfg(feature = "alloc")]
-impl<T: Scalar> Ctx<T> for alloc::vec::Vec<T> {
-    const INPUTS: usize = RUN_TIME;
-    const DEPTH: usize = 0;
-    #[inline(always)]
-    fn input(&self, i: usize) -> T {
-        self[i]
-    }
-    #[inline(always)]
-    fn bound(&self, _slot: usize) -> T {
-        panic!("{ESCAPED}")
-    }
-    #[inline(always)]
-    fn inputs(&self) -> usize {
-        alloc::vec::Vec::len(self)
-    }
-}
-
-#[cfg(feature = "alloc")]
-impl<T: Scalar> Sink<T> for alloc::vec::Vec<T> {
-    const INPUTS: usize = RUN_TIME;
-    const DEPTH: usize = 0;
-    #[inline(always)]
-    fn add_input(&mut self, i: usize, v: T) {
-        self[i] += v;
-    }
-    #[inline(always)]
-    fn add_bound(&mut self, _slot: usize, _v: T) {
-        panic!("{ESCAPED}")
-    }
-    #[inline(always)]
-    fn inputs(&self) -> usize {
-        alloc::vec::Vec::len(self)
-    }
+run_time_point! {
+    [T];
+    #[cfg(feature = "alloc")]
+    alloc::vec::Vec<T>;
 }
 
 /// A point passed by reference reads as the point itself (`value(&f, &xs[..])`).
