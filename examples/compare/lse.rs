@@ -8,7 +8,7 @@ use crate::data::Rng;
 use crate::real::Real;
 use crate::runtime::{self, Engine, Model};
 use crate::statics;
-use tapeless::gradient_into;
+use tapeless::{Workspace, gradient_into};
 
 /// The workload with `N` inputs.
 pub struct Lse<const N: usize, const T: usize>;
@@ -56,8 +56,10 @@ impl<const N: usize, const T: usize> Model for Lse<N, T> {
         }
     }
 
+    /// The exponentials are kept in a workspace made with the engine.
     fn static_engine() -> impl Engine {
-        |x: &[f64], g: &mut [f64]| gradient_into(&statics::lse(N), x, g)
+        let kept = Workspace::new();
+        move |x: &[f64], g: &mut [f64]| gradient_into(&statics::lse(&kept, N), x, g)
     }
 
     fn eval<R: Real, X: Fn(usize) -> R>(x: &X, _: &mut Vec<R>) -> R {

@@ -6,7 +6,7 @@
 
 use tapeless::expr::block::{Layout, Vector};
 use tapeless::expr::fold::{Layers, Workspace, fold_staged, stage};
-use tapeless::expr::linalg::{dot, logsumexp};
+use tapeless::expr::linalg::{dot, logsumexp, logsumexp_in};
 use tapeless::expr::share::let_vec;
 use tapeless::prelude::*;
 
@@ -34,9 +34,10 @@ pub fn powers(t: impl Iterator<Item = f64>, m: usize) -> Vec<f64> {
     .collect()
 }
 
-/// `lse`: `max x + ln Σ exp(xᵢ − max x)` over `n` inputs.
-pub fn lse(n: usize) -> impl Expr<f64> {
-    logsumexp(Vector::new(0, n))
+/// `lse`: `max x + ln Σ exp(xᵢ − max x)` over `n` inputs, the exponentials kept in `kept`
+/// for the reverse sweep (`logsumexp` without a workspace evaluates them twice).
+pub fn lse(kept: &Workspace<f64>, n: usize) -> impl Expr<f64> + '_ {
+    logsumexp_in(kept, Vector::new(0, n))
 }
 
 /// `ode`: GradBench's `y₀' = x₀, yᵢ' = xᵢ·yᵢ₋₁` from `y(0) = 0`, classic RK4 with `steps`

@@ -104,6 +104,14 @@ impl<E: Extent> Extent for super::Detach<E> {
     const EXTENT: usize = E::EXTENT;
 }
 
+#[cfg(feature = "alloc")]
+impl<T, A: super::linalg::Entries> Extent for super::linalg::LseIn<'_, T, A>
+where
+    A::Entry: Extent,
+{
+    const EXTENT: usize = <A::Entry as Extent>::EXTENT;
+}
+
 impl Extent for State {
     const EXTENT: usize = 0;
 }

@@ -491,8 +491,8 @@ pub trait Memory<T>: Copy {}
 /// The states of a [`fold`], kept for its reverse sweep: reuse one across calls, and no
 /// allocation happens after the first (the buffer keeps its capacity).
 ///
-/// One fold uses it at a time: a workspace shared by two folds of one expression, one
-/// inside the other's step, panics when the inner one is swept.
+/// One node uses it at a time: a workspace shared by two nodes of one expression, one
+/// inside the other (a fold in another's step), panics when the inner one is swept.
 #[cfg(feature = "alloc")]
 #[derive(Debug, Default)]
 pub struct Workspace<T>(RefCell<Vec<T>>);
@@ -513,6 +513,19 @@ impl<T> Workspace<T> {
     /// How many numbers it holds without allocating.
     pub fn capacity(&self) -> usize {
         self.0.borrow().capacity()
+    }
+
+    /// The buffer, emptied, for one sweep.
+    ///
+    /// # Panics
+    /// If another node of the expression is using it.
+    #[track_caller]
+    pub(crate) fn take(&self) -> core::cell::RefMut<'_, Vec<T>> {
+        let Ok(mut kept) = self.0.try_borrow_mut() else {
+            panic!("tapeless: a workspace is in use by another node of the expression")
+        };
+        kept.clear();
+        kept
     }
 }
 
@@ -715,11 +728,8 @@ where
     /// Both sweeps, every state and stage kept in the workspace.
     #[inline(always)]
     fn sweep<C: Ctx<T>, S: Sink<T>>(&self, ctx: &C, adj: T, sink: &mut S) -> T {
-        let Ok(mut kept) = self.memory.0.try_borrow_mut() else {
-            panic!("tapeless: a fold's workspace is in use by another fold of the expression")
-        };
+        let mut kept = self.memory.take();
         let used = (L::STAGES + 1) * K;
-        kept.clear();
         let mut slots = [[T::zero(); K]; MAX_STAGES + 1];
         slots[0] = self.start(ctx);
         for t in 0..self.steps {

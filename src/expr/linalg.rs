@@ -11,7 +11,13 @@ use super::block::{Matrix, Vector};
 use super::detach;
 use super::runtime::{BestN, Count, Each, SumN, Term, largest};
 use super::{At, Binary, Cst, Detach, Let, Node, Ph, Unary};
+#[cfg(feature = "alloc")]
+use super::{Ctx, Expr, Sink, fold::Workspace};
+#[cfg(feature = "alloc")]
+use crate::Scalar;
 use crate::rules;
+#[cfg(feature = "alloc")]
+use crate::rules::{BinaryRule, UnaryRule};
 
 /// A vector of expressions of run-time length: a [`Vector`] block (its entries are
 /// inputs), data `&[f64]` (constants), or a product such as [`matvec`]'s.
@@ -381,6 +387,105 @@ pub fn logsumexp<A: Entries>(a: A) -> LogSumExp<A> {
         bound: max,
         body: LseBody(a),
     }
+}
+
+/// `ln Σ exp(aᵢ)` with the exponentials kept in a workspace: the node [`logsumexp_in`]
+/// makes.
+#[cfg(feature = "alloc")]
+#[derive(Clone, Copy, Debug)]
+pub struct LseIn<'w, T, A> {
+    kept: &'w Workspace<T>,
+    a: A,
+}
+
+#[cfg(feature = "alloc")]
+impl<T: Scalar, A: Entries> LseIn<'_, T, A>
+where
+    A::Entry: Expr<T>,
+{
+    /// The maximum entry, by the rule [`Max`](rules::Max) (a NaN entry is passed over).
+    #[inline(always)]
+    fn max<C: Ctx<T>>(&self, ctx: &C) -> T {
+        (0..self.a.len()).fold(T::from_f64(f64::NEG_INFINITY), |m, i| {
+            rules::Max.value(m, self.a.entry(i).value(ctx))
+        })
+    }
+}
+
+#[cfg(feature = "alloc")]
+impl<T: Scalar, A: Entries> Expr<T> for LseIn<'_, T, A>
+where
+    A::Entry: Expr<T>,
+{
+    type Cache = ();
+    #[inline(always)]
+    fn value<C: Ctx<T>>(&self, ctx: &C) -> T {
+        let m = self.max(ctx);
+        let sum = (0..self.a.len()).fold(T::zero(), |s, i| {
+            s + rules::Exp.value(self.a.entry(i).value(ctx) - m)
+        });
+        m + rules::Ln.value(sum)
+    }
+    #[inline(always)]
+    fn forward<C: Ctx<T>>(&self, ctx: &C) -> (T, ()) {
+        (self.value(ctx), ())
+    }
+    #[inline(always)]
+    fn backward<C: Ctx<T>, S: Sink<T>>(&self, ctx: &C, _: &(), adj: T, sink: &mut S) {
+        self.fused(ctx, adj, sink);
+    }
+    #[inline(always)]
+    fn fused<C: Ctx<T>, S: Sink<T>>(&self, ctx: &C, adj: T, sink: &mut S) -> T {
+        // The maximum's derivative cancels (see `logsumexp`); each exponential's
+        // derivative, from its rule, is kept for the sweep of its entry.
+        let mut kept = self.kept.take();
+        let m = self.max(ctx);
+        let mut sum = T::zero();
+        for i in 0..self.a.len() {
+            let (e, de) = rules::Exp.eval(self.a.entry(i).value(ctx) - m);
+            kept.push(de);
+            sum += e;
+        }
+        let (ln, dln) = rules::Ln.eval(sum);
+        let scale = adj * dln;
+        for (i, &de) in kept.iter().enumerate() {
+            self.a.entry(i).fused(ctx, scale * de, sink);
+        }
+        m + ln
+    }
+    #[inline(always)]
+    fn extent(&self) -> usize {
+        (0..self.a.len()).fold(0, |m, i| m.max(self.a.entry(i).extent()))
+    }
+    fn record<R: crate::tape::Recorder<T>>(&self, rec: &mut R) -> crate::tape::Recorded<T> {
+        // The same function, recorded as `logsumexp` records it.
+        logsumexp(self.a).record(rec)
+    }
+}
+
+/// [`logsumexp`] with each exponential kept in `kept` for the reverse sweep instead of
+/// evaluated again: one `exp` per entry, as a hand-written gradient that keeps the
+/// exponentials does, for `n` numbers of workspace (allocated on the first call, kept
+/// after). The same value, and the same gradient up to rounding.
+///
+/// ```
+/// use tapeless::prelude::*;
+/// use tapeless::expr::block::Vector;
+/// use tapeless::expr::fold::Workspace;
+/// use tapeless::expr::linalg::{logsumexp, logsumexp_in};
+/// let kept = Workspace::new();
+/// let (a, b) = (logsumexp_in(&kept, Vector::new(0, 3)), logsumexp(Vector::new(0, 3)));
+/// let x = [0.5, -1.0, 2.0];
+/// let (mut ga, mut gb) = ([0.0; 3], [0.0; 3]);
+/// assert_eq!(gradient_into(&a, &x, &mut ga), gradient_into(&b, &x, &mut gb));
+/// for i in 0..3 {
+///     assert!((ga[i] - gb[i]).abs() < 1e-16);
+/// }
+/// ```
+#[cfg(feature = "alloc")]
+#[inline(always)]
+pub fn logsumexp_in<T, A: Entries>(kept: &Workspace<T>, a: A) -> LseIn<'_, T, A> {
+    LseIn { kept, a }
 }
 
 /// `−ln softmax(logits)[label] = logsumexp(logits) − logits[label]`: the cross-entropy of a

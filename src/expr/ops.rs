@@ -260,5 +260,7 @@ node!([D: Copy, F: Copy,] super::ProductN<D, F>);
 node!([O: Copy, D: Copy, F: Copy,] super::BestN<O, D, F>);
 node!([] super::fold::State);
 node!([E: Copy,] super::Detach<E>);
+#[cfg(feature = "alloc")]
+node!(['w, T: Copy, A: Copy,] super::linalg::LseIn<'w, T, A>);
 node!([E: Copy, F: Copy, const K: usize,] super::share::LetVec<E, F, K>);
 node!([M: Copy, I: Copy, L: Copy, O: Copy, const K: usize,] super::Fold<M, I, L, O, K>);
