@@ -11,7 +11,7 @@ use std::hint::black_box;
 use counting::allocations;
 use tapeless::expr::block::Layout;
 use tapeless::expr::fold::{Checkpoints, Workspace, fold};
-use tapeless::expr::linalg::{dot, logsumexp};
+use tapeless::expr::linalg::{dot, logsumexp, logsumexp_in};
 use tapeless::prelude::*;
 
 /// `gradient_into` of `f` at `x` allocates nothing; returns the gradient.
@@ -75,6 +75,17 @@ fn a_reused_workspace_allocates_on_the_first_call_only() {
         assert_eq!(n, 0, "a later call allocated");
         assert_eq!(g, g1);
     }
+    // A log-sum-exp keeping its exponentials: the first call sizes the workspace.
+    let kept = Workspace::new();
+    let lse = logsumexp_in(&kept, tapeless::expr::block::Vector::new(0, 3));
+    let y = [0.5, 1.5, -1.0];
+    let mut gy = [0.0; 3];
+    let (first, _) = allocations(|| gradient_into(black_box(&lse), &y, &mut gy));
+    assert!(first >= 1);
+    let (n, v) = allocations(|| gradient_into(black_box(&lse), &y, &mut gy));
+    assert_eq!(n, 0, "a later log-sum-exp allocated");
+    let s: f64 = y.iter().map(|a| a.exp()).sum();
+    assert!((v - s.ln()).abs() < 1e-15 && (gy[1] - 1.5f64.exp() / s).abs() < 1e-15);
     // Checkpoints never allocate, and give the same gradient.
     let f = fold(
         Checkpoints,

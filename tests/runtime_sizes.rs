@@ -14,7 +14,7 @@ use common::*;
 use tapeless::expr::block::Layout;
 use tapeless::expr::fold::{Checkpoints, Layers, Workspace, fold, fold_staged, stage};
 use tapeless::expr::linalg::{
-    DataMatrix, Entries, dot, logsumexp, matvec, quad_form, softmax_xent, sq_norm,
+    DataMatrix, Entries, dot, logsumexp, logsumexp_in, matvec, quad_form, softmax_xent, sq_norm,
 };
 use tapeless::prelude::*;
 
@@ -297,6 +297,22 @@ fn the_vector_helpers_match_their_closed_forms_at_1000() {
     for i in 0..n {
         assert_close!(g[i], (shift[i] - m).exp() / s, 1e-12, 1e-300, "softmax {i}");
     }
+    // The same with the exponentials kept in a workspace: one exp per entry.
+    let kept = Workspace::new();
+    let f = logsumexp_in(&kept, v);
+    let mut gk = vec![0.0; n];
+    assert_close!(gradient_into(&f, &shift, &mut gk), m + s.ln(), 1e-14, 0.0);
+    for i in 0..n {
+        assert_close!(
+            gk[i],
+            (shift[i] - m).exp() / s,
+            1e-12,
+            1e-300,
+            "kept softmax {i}"
+        );
+    }
+    let empty = logsumexp_in(&kept, tapeless::expr::block::Vector::new(0, 0));
+    assert_eq!(gradient_into(&empty, &[], &mut []), f64::NEG_INFINITY);
     // Cross-entropy: softmax minus the one-hot label.
     let f = softmax_xent(v, 17);
     let val = gradient_into(&f, &shift, &mut g);

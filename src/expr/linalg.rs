@@ -42,7 +42,10 @@ impl Entries for Vector {
     }
     #[inline(always)]
     fn entry(&self, i: usize) -> At {
-        self.at(i)
+        // `i < len()` by the contract of `entry`: the helpers loop over `0..len()`, so the
+        // check of `at` would only keep those loops from being simplified.
+        debug_assert!(i < Vector::len(*self));
+        At(self.offset() + i)
     }
 }
 
@@ -441,11 +444,11 @@ where
         let mut kept = self.kept.take();
         let m = self.max(ctx);
         let mut sum = T::zero();
-        for i in 0..self.a.len() {
+        kept.extend((0..self.a.len()).map(|i| {
             let (e, de) = rules::Exp.eval(self.a.entry(i).value(ctx) - m);
-            kept.push(de);
             sum += e;
-        }
+            de
+        }));
         let (ln, dln) = rules::Ln.eval(sum);
         let scale = adj * dln;
         for (i, &de) in kept.iter().enumerate() {
