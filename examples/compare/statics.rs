@@ -94,23 +94,27 @@ pub fn gmm<const D: usize, const K: usize, const KD: usize>(
         let before: usize = (0..c).map(|c| D - 1 - c).sum();
         l.at(k, before + (r - c - 1))
     };
-    // exp(qₖⱼ), shared by every point: KD = K·D values.
+    // exp(qₖⱼ) and αₖ + Σⱼ qₖⱼ, shared by every point.
     let diagonal: [_; KD] = core::array::from_fn(|i| q.at(i / D, i % D).exp());
+    let base: [_; K] =
+        core::array::from_fn(|k| alpha.at(k) + sum_over::<D, _, _>(move |j| q.at(k, j)));
     let_vec(diagonal, move |qd| {
-        let data = sum_rows(points, move |x| {
-            // The log-density of each component at x, shared by the log-sum-exp's passes.
-            let components: [_; K] = core::array::from_fn(|k| {
-                let quad = sum_over::<D, _, _>(move |r| {
-                    let z = move |c: usize| mu.at(k, c) - x[c];
-                    (qd.at(k * D + r) * z(r) + sum_n(r, move |c| lij(k, r, c) * z(c))).square()
+        let data = let_vec(base, move |base| {
+            sum_rows(points, move |x| {
+                // The log-density of each component at x, shared by the log-sum-exp's passes.
+                let components: [_; K] = core::array::from_fn(|k| {
+                    let quad = sum_over::<D, _, _>(move |r| {
+                        let z = move |c: usize| mu.at(k, c) - x[c];
+                        (qd.at(k * D + r) * z(r) + sum_n(r, move |c| lij(k, r, c) * z(c))).square()
+                    });
+                    base.at(k) - 0.5 * quad
                 });
-                alpha.at(k) + sum_over::<D, _, _>(move |j| q.at(k, j)) - 0.5 * quad
-            });
-            // A log-sum-exp of K values: its K exponentials are kept in the cache of a
-            // reduction of fixed length, not evaluated again in the reverse sweep.
-            let_vec(components, |c| {
-                let_in(detach(max_n(K, move |k| c.at(k))), move |m| {
-                    m + sum_over::<K, _, _>(move |k| (c.at(k) - m).exp()).ln()
+                // A log-sum-exp of K values: its K exponentials are kept in the cache of a
+                // reduction of fixed length, not evaluated again in the reverse sweep.
+                let_vec(components, |c| {
+                    let_in(detach(max_n(K, move |k| c.at(k))), move |m| {
+                        m + sum_over::<K, _, _>(move |k| (c.at(k) - m).exp()).ln()
+                    })
                 })
             })
         });
