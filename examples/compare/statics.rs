@@ -6,7 +6,7 @@
 
 use tapeless::expr::block::{Layout, Vector};
 use tapeless::expr::fold::{Layers, Workspace, fold_staged, stage};
-use tapeless::expr::linalg::{dot, logsumexp, logsumexp_in};
+use tapeless::expr::linalg::{dot, entries, logsumexp, logsumexp_in};
 use tapeless::expr::share::let_vec;
 use tapeless::prelude::*;
 
@@ -132,15 +132,13 @@ pub fn mlp<const I: usize, const U: usize>(batch: &[([f64; I], f64)]) -> impl Ex
     let (w2, b2) = (layout.matrix(U, U), layout.vector(U));
     let (w3, b3) = (layout.vector(U), layout.vector(1));
     sum_rows(batch, move |(x, y)| {
-        let layer1: [_; U] = core::array::from_fn(|j| {
-            (sum_over::<I, _, _>(move |k| w1.at(j, k) * x[k]) + b1.at(j)).tanh()
-        });
+        let layer1: [_; U] = core::array::from_fn(|j| (dot(w1.row(j), &x[..]) + b1.at(j)).tanh());
         let_vec(layer1, move |h1| {
             let layer2: [_; U] = core::array::from_fn(|j| {
-                (sum_over::<U, _, _>(move |k| w2.at(j, k) * h1.at(k)) + b2.at(j)).tanh()
+                (dot(w2.row(j), entries(U, move |k| h1.at(k))) + b2.at(j)).tanh()
             });
             let_vec(layer2, move |h2| {
-                (sum_over::<U, _, _>(move |j| w3.at(j) * h2.at(j)) + b3.at(0) - *y).square()
+                (dot(w3, entries(U, move |j| h2.at(j))) + b3.at(0) - *y).square()
             })
         })
     })
