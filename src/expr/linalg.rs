@@ -407,11 +407,22 @@ where
     A::Entry: Expr<T>,
 {
     /// The maximum entry, by the rule [`Max`](rules::Max) (a NaN entry is passed over).
+    /// Its derivative is not taken, so which of equal entries it is does not matter: four
+    /// running maxima, not one, so that the comparisons do not wait on each other.
     #[inline(always)]
     fn max<C: Ctx<T>>(&self, ctx: &C) -> T {
-        (0..self.a.len()).fold(T::from_f64(f64::NEG_INFINITY), |m, i| {
-            rules::Max.value(m, self.a.entry(i).value(ctx))
-        })
+        let n = self.a.len();
+        let at = |i: usize| self.a.entry(i).value(ctx);
+        let mut lanes = [T::from_f64(f64::NEG_INFINITY); 4];
+        for i in (0..n - n % 4).step_by(4) {
+            for (j, lane) in lanes.iter_mut().enumerate() {
+                *lane = rules::Max.value(*lane, at(i + j));
+            }
+        }
+        let head = lanes
+            .into_iter()
+            .fold(lanes[0], |m, v| rules::Max.value(m, v));
+        (n - n % 4..n).fold(head, |m, i| rules::Max.value(m, at(i)))
     }
 }
 
@@ -443,12 +454,14 @@ where
         // derivative, from its rule, is kept for the sweep of its entry.
         let mut kept = self.kept.take();
         let m = self.max(ctx);
+        let n = self.a.len();
+        kept.reserve(n);
         let mut sum = T::zero();
-        kept.extend((0..self.a.len()).map(|i| {
+        for i in 0..n {
             let (e, de) = rules::Exp.eval(self.a.entry(i).value(ctx) - m);
+            kept.push(de);
             sum += e;
-            de
-        }));
+        }
         let (ln, dln) = rules::Ln.eval(sum);
         let scale = adj * dln;
         for (i, &de) in kept.iter().enumerate() {
