@@ -78,12 +78,15 @@
 mod inputs;
 mod ops;
 mod record;
+mod replay;
 mod store;
 mod sweep;
+mod trace;
 mod var;
 
 pub use inputs::{Inputs, InputsIter};
 pub use record::Recorder;
+pub use replay::{Replay, ReplayError};
 pub use store::Recorded;
 pub use var::{Operand, Var};
 
@@ -137,6 +140,74 @@ impl<T: Scalar> Tape<T> {
         Tape {
             store: RefCell::new(Store::new()),
         }
+    }
+
+    /// An empty tape that records for [replay](Replay): every operation is kept as data
+    /// (its rule, its operands, its constants) and every comparison of handles with its
+    /// outcome, so that [`replay`](Tape::replay) can make a function that runs it again
+    /// at other points. Such a tape differentiates as any other
+    /// ([`gradient`](Tape::gradient)), but records more: one slot per operation, no
+    /// folding of terms.
+    ///
+    /// ```
+    /// use tapeless::Tape;
+    /// let tape = Tape::for_replay();
+    /// let [x, y] = tape.input_array([1.0, 2.0]);
+    /// let f = x * y.exp();
+    /// assert_eq!(tape.gradient_vec(f), [2.0_f64.exp(), 2.0_f64.exp()]);
+    /// let mut r = tape.replay(f);
+    /// let mut g = [0.0; 2];
+    /// assert_eq!(r.gradient(&[3.0, 0.0], &mut g), Ok(3.0));
+    /// assert_eq!(g, [1.0, 3.0]);
+    /// ```
+    pub fn for_replay() -> Self {
+        let tape = Self::new();
+        tape.store.borrow_mut().trace = Some(alloc::boxed::Box::new(trace::Trace::new()));
+        tape
+    }
+
+    /// `true` for a tape made by [`for_replay`](Tape::for_replay).
+    pub fn is_for_replay(&self) -> bool {
+        self.store.borrow().is_tracing()
+    }
+
+    /// The [`Replay`] of what this tape recorded, with output `y`: the operations `y` or a
+    /// comparison depends on, and the comparisons. The tape is left as it is.
+    ///
+    /// # Panics
+    /// If the tape was not made by [`for_replay`](Tape::for_replay), or `y` is a handle of
+    /// another tape.
+    #[track_caller]
+    pub fn replay(&self, y: Var<'_, T>) -> Replay<T> {
+        let mut r = Replay::empty();
+        self.replay_into(y, &mut r);
+        r
+    }
+
+    /// [`replay`](Tape::replay) into an existing replay, reusing its memory (to record again
+    /// after a [changed branch](ReplayError::BranchChanged)).
+    ///
+    /// ```
+    /// use tapeless::Tape;
+    /// let mut tape = Tape::for_replay();
+    /// let x = tape.input(2.0_f64);
+    /// let mut r = tape.replay(x.abs());
+    /// tape.clear();
+    /// let x = tape.input(-1.0);
+    /// tape.replay_into(x * x, &mut r);
+    /// assert_eq!(r.value(&[3.0]), Ok(9.0));
+    /// ```
+    ///
+    /// # Panics
+    /// As [`replay`](Tape::replay).
+    #[track_caller]
+    pub fn replay_into(&self, y: Var<'_, T>, replay: &mut Replay<T>) {
+        var::same_tape(self, y.tape);
+        let s = self.store.borrow();
+        let Some(trace) = &s.trace else {
+            panic!("tapeless: only a tape made by `Tape::for_replay` can be replayed")
+        };
+        replay.build(trace, &s.inputs, y.rec);
     }
 
     /// An empty tape with room for `nodes` nodes (inputs and operations) and their

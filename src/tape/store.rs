@@ -3,9 +3,12 @@
 //! The module is private: [`Store`] is public only so that the sealed
 //! [`Recorder`](super::Recorder) trait can name it; no path outside the crate reaches it.
 
+use alloc::boxed::Box;
 use alloc::vec::Vec;
 
+use super::trace::Trace;
 use crate::Scalar;
+use crate::expr::CmpOp;
 use crate::rules::{BinaryRule, TernaryRule, UnaryRule};
 
 /// The node of constants, and the operands of an input; its adjoint is never read.
@@ -140,6 +143,8 @@ pub struct Store<T> {
     pub(crate) adjoints: Vec<T>,
     /// Which nodes the output depends on (only for the exact sweep, see `sweep.rs`).
     pub(crate) live: Vec<bool>,
+    /// For a tape made for replay: the operations as data, recorded instead of `nodes`.
+    pub(crate) trace: Option<Box<Trace<T>>>,
 }
 
 impl<T: Scalar> Store<T> {
@@ -150,6 +155,7 @@ impl<T: Scalar> Store<T> {
             lead: 0,
             adjoints: Vec::new(),
             live: Vec::new(),
+            trace: None,
         }
     }
 
@@ -158,12 +164,24 @@ impl<T: Scalar> Store<T> {
         self.nodes.clear();
         self.inputs.clear();
         self.lead = 0;
+        if let Some(t) = &mut self.trace {
+            t.clear();
+        }
+    }
+
+    /// `true` for a tape made for replay.
+    #[inline(always)]
+    pub(crate) fn is_tracing(&self) -> bool {
+        self.trace.is_some()
     }
 
     /// The number of nodes, the slot not counted: the leading inputs and `nodes`.
     #[inline(always)]
     pub(crate) fn len(&self) -> usize {
-        self.lead as usize + self.nodes.len()
+        match &self.trace {
+            None => self.lead as usize + self.nodes.len(),
+            Some(t) => t.len(),
+        }
     }
 
     /// The index the next node will get.
@@ -186,6 +204,11 @@ impl<T: Scalar> Store<T> {
     /// (both point at the slot with partial zero), for the sweep to pass over.
     #[inline(always)]
     pub(crate) fn inputs(&mut self, n: usize) -> u32 {
+        if let Some(t) = &mut self.trace {
+            let first = t.inputs(n);
+            self.inputs.extend(first..first + n as u32);
+            return first;
+        }
         // One past the last new node, the end of the range of their indices, must fit.
         let end = match u32::try_from(self.len() + n + 1) {
             Ok(end) => end,
@@ -288,6 +311,9 @@ impl<T: Scalar> Store<T> {
     /// Records `rule(a)`: no node, the terms rescaled.
     #[inline(always)]
     pub(crate) fn unary<R: UnaryRule>(&mut self, rule: R, a: Recorded<T>) -> Recorded<T> {
+        if let Some(t) = &mut self.trace {
+            return t.unary(rule, a);
+        }
         let (value, d) = rule.eval(a.value);
         if a.is_constant() {
             Recorded::constant(value)
@@ -304,8 +330,20 @@ impl<T: Scalar> Store<T> {
         a: Recorded<T>,
         b: Recorded<T>,
     ) -> Recorded<T> {
+        if let Some(t) = &mut self.trace {
+            return t.binary(rule, a, b);
+        }
         let (value, da, db) = rule.eval(a.value, b.value);
         self.combine(value, a, da, b, db)
+    }
+
+    /// `a ∘ b` for the comparison `O`; a tape made for replay keeps it with its outcome.
+    #[inline(always)]
+    pub(crate) fn compare<O: CmpOp>(&mut self, a: Recorded<T>, b: Recorded<T>) -> bool {
+        match &mut self.trace {
+            None => O::test(a.value, b.value),
+            Some(t) => t.compare::<O>(a, b),
+        }
     }
 
     /// Records `rule(a, b, c)`: as `(a, b)`, then that with `c`.
@@ -317,6 +355,9 @@ impl<T: Scalar> Store<T> {
         b: Recorded<T>,
         c: Recorded<T>,
     ) -> Recorded<T> {
+        if let Some(t) = &mut self.trace {
+            return t.ternary(rule, a, b, c);
+        }
         let (value, [da, db, dc]) = rule.eval(a.value, b.value, c.value);
         // The value of the first is never needed: only its adjoint, which is the output's.
         let ab = self.combine(value, a, da, b, db);

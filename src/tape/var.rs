@@ -165,6 +165,58 @@ impl<'t, T: Scalar> Var<'t, T> {
         Var::from_recorded(self.tape, r)
     }
 
+    /// `self ∘ other` for the comparison `op` ([`Lt`](crate::Lt), [`Le`](crate::Le),
+    /// [`Gt`](crate::Gt), [`Ge`](crate::Ge)); false if either is NaN. A tape made
+    /// [for replay](Tape::for_replay) keeps the comparison and its outcome, so a
+    /// [`Replay`](super::Replay) at another point knows when the branch it decides changes.
+    /// A comparison of [`value`](Var::value)s is invisible to the tape: compare handles.
+    ///
+    /// ```
+    /// use tapeless::{Gt, Tape};
+    /// let tape = Tape::new();
+    /// let [x, y] = tape.input_array([2.0, 1.0]);
+    /// assert!(x.compare(Gt, y) && x.gt(y) && !x.lt(1.5));
+    /// ```
+    ///
+    /// # Panics
+    /// If `other` is a handle of another tape.
+    #[inline(always)]
+    #[track_caller]
+    pub fn compare<O: crate::CmpOp>(self, op: O, other: impl Operand<'t, T>) -> bool {
+        let _ = op;
+        let b = other.into_var(self.tape);
+        same_tape(self.tape, b.tape);
+        (self.tape.store.borrow_mut()).compare::<O>(self.recorded(), b.recorded())
+    }
+
+    /// `self < other`, kept by a tape made for replay (see [`compare`](Var::compare)).
+    #[inline(always)]
+    #[track_caller]
+    pub fn lt(self, other: impl Operand<'t, T>) -> bool {
+        self.compare(crate::Lt, other)
+    }
+
+    /// `self <= other`, kept by a tape made for replay (see [`compare`](Var::compare)).
+    #[inline(always)]
+    #[track_caller]
+    pub fn le(self, other: impl Operand<'t, T>) -> bool {
+        self.compare(crate::Le, other)
+    }
+
+    /// `self > other`, kept by a tape made for replay (see [`compare`](Var::compare)).
+    #[inline(always)]
+    #[track_caller]
+    pub fn gt(self, other: impl Operand<'t, T>) -> bool {
+        self.compare(crate::Gt, other)
+    }
+
+    /// `self >= other`, kept by a tape made for replay (see [`compare`](Var::compare)).
+    #[inline(always)]
+    #[track_caller]
+    pub fn ge(self, other: impl Operand<'t, T>) -> bool {
+        self.compare(crate::Ge, other)
+    }
+
     /// `selfⁿ` for a constant integer `n`.
     #[inline(always)]
     pub fn powi(self, n: i32) -> Self {
