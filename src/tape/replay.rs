@@ -206,7 +206,11 @@ impl<T: Scalar> Replay<T> {
     pub(crate) fn build(&mut self, trace: &Trace<T>, inputs: &[u32], y: Recorded<T>) {
         let n = trace.ops.len();
         let mut need = alloc::vec![0_u8; n];
-        let out = if y.is_constant() { None } else { Some(y.nodes[0]) };
+        let out = if y.is_constant() {
+            None
+        } else {
+            Some(y.nodes[0])
+        };
         if let Some(o) = out {
             need[o as usize] = BACKWARD;
         }

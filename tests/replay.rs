@@ -1,0 +1,319 @@
+//! Replays against independent references: a new recording at the same point (to the
+//! last bit), the ordinary tape (within a stated bound), central finite differences,
+//! closed forms, and the static engine's Hessian-vector product.
+
+#[macro_use]
+mod common;
+
+use common::*;
+use proptest::prelude::*;
+use tapeless::prelude::*;
+use tapeless::rules::UnaryRule;
+use tapeless::tape::{Inputs, Replay, ReplayError, Var};
+use tapeless::tape_gradient;
+
+/// The extended Rosenbrock function of any even number of inputs.
+fn rosenbrock_n<'t>(x: Inputs<'t, f64>) -> Var<'t, f64> {
+    let mut y = x.get(0) * 0.0;
+    for i in 0..x.len() / 2 {
+        let (a, b) = (x.get(2 * i), x.get(2 * i + 1));
+        y += 100.0 * (b - a * a).square() + (a - 1.0).square();
+    }
+    y
+}
+
+/// Most rules of the crate, on inputs in (0.1, 0.9): their domains hold there.
+fn many_rules<'t>(x: Inputs<'t, f64>) -> Var<'t, f64> {
+    let (a, b, c) = (x.get(0), x.get(1), x.get(2));
+    let s = a.sin() * b.cos() + c.tan() - a.exp() / b.ln_1p() + c.sqrt().ln();
+    let t = a.atan2(b) + b.hypot(c) * a.powi(3) - c.powf(1.5) + a.pow(b);
+    let u = a.mul_add(b, c) + a.tanh() * b.sigmoid() - c.softplus() + a.erf();
+    let v = a.asin() + b.acos() * c.atan() + (a + 1.0).acosh() - b.asinh() + c.atanh();
+    let w = a.cbrt() + b.exp2() - c.exp_m1() + a.log2() * b.log10() + c.recip() - a.sinh()
+        + b.cosh()
+        - (-c).abs();
+    s * t + u / v - w.max(a).min(b + 2.0) + w.square()
+}
+
+/// A data-dependent branch written with recorded comparisons.
+fn branchy<'t>(x: Inputs<'t, f64>) -> Var<'t, f64> {
+    let (x0, x1) = (x.get(0), x.get(1));
+    if x0.gt(x1) { x0 * x0 } else { x1.sin() }
+}
+
+/// The gradient of an ordinary recording of `f` at `x`.
+fn taped(x: &[f64], f: impl for<'t> FnOnce(Inputs<'t, f64>) -> Var<'t, f64>) -> (f64, Vec<f64>) {
+    tape_gradient(x, f)
+}
+
+/// Value and gradient of a fresh recording for replay at `x`, through its tape's own sweep.
+fn traced(x: &[f64], f: impl for<'t> FnOnce(Inputs<'t, f64>) -> Var<'t, f64>) -> (f64, Vec<f64>) {
+    let tape = Tape::for_replay();
+    let y = f(tape.inputs(x));
+    (y.value(), tape.gradient_vec(y))
+}
+
+/// The bound of a replay against the ordinary tape: the same partials, multiplied in
+/// another order (the tape folds chains first), so a few ulps of each product; 1e-13
+/// relative plus 1e-13 of the largest component covers the sums of terms of both signs.
+fn assert_near_tape(r: (f64, &[f64]), t: (f64, &[f64])) {
+    let scale = t.1.iter().fold(t.0.abs(), |m, g| m.max(g.abs()));
+    assert_close!(r.0, t.0, 1e-13, 1e-13 * scale, "value");
+    for (k, (a, b)) in r.1.iter().zip(t.1).enumerate() {
+        assert_close!(*a, *b, 1e-13, 1e-13 * scale, "component {k}");
+    }
+}
+
+fn replay_matches_references(
+    f: impl for<'t> Fn(Inputs<'t, f64>) -> Var<'t, f64> + Copy,
+    at: &[f64],
+    points: &[Vec<f64>],
+) {
+    let mut r = Replay::record(at, f);
+    let mut g = vec![0.0; at.len()];
+    for p in points {
+        let v = r.gradient(p, &mut g).expect("no branch");
+        // A new recording at p, to the last bit.
+        let (tv, tg) = traced(p, f);
+        assert_eq!(v.to_bits(), tv.to_bits(), "value at {p:?}");
+        for (a, b) in g.iter().zip(&tg) {
+            assert_eq!(
+                a.to_bits(),
+                b.to_bits(),
+                "gradient at {p:?}: {g:?} vs {tg:?}"
+            );
+        }
+        let mut fresh = Replay::record(p, f);
+        let mut g2 = vec![0.0; p.len()];
+        assert_eq!(fresh.gradient(p, &mut g2), Ok(v));
+        assert_eq!(g, g2);
+        // The ordinary tape, within the stated bound.
+        let (ov, og) = taped(p, f);
+        assert_near_tape((v, &g), (ov, &og));
+    }
+}
+
+#[test]
+fn replay_is_a_new_recording_on_rosenbrock() {
+    let at: Vec<f64> = (0..20)
+        .map(|i| if i % 2 == 0 { -1.2 } else { 1.0 })
+        .collect();
+    let points: Vec<Vec<f64>> = (0..5)
+        .map(|k| {
+            (0..20)
+                .map(|i| ((i * 7 + k * 3) as f64 * 0.37).sin())
+                .collect()
+        })
+        .collect();
+    replay_matches_references(rosenbrock_n, &at, &points);
+    // And against the hand-written gradient.
+    let mut r = Replay::record(&at, rosenbrock_n);
+    let p = &points[2];
+    let mut g = vec![0.0; 20];
+    r.gradient(p, &mut g).unwrap();
+    for i in 0..10 {
+        let (a, b) = (p[2 * i], p[2 * i + 1]);
+        assert_close!(g[2 * i], -400.0 * a * (b - a * a) + 2.0 * (a - 1.0));
+        assert_close!(g[2 * i + 1], 200.0 * (b - a * a));
+    }
+}
+
+#[test]
+fn replay_of_many_rules_agrees_with_finite_differences() {
+    let at = [0.3, 0.6, 0.45];
+    let p = [0.7, 0.2, 0.55];
+    replay_matches_references(many_rules, &at, &[p.to_vec()]);
+    let mut r = Replay::record(&at, many_rules);
+    let mut g = [0.0; 3];
+    r.gradient(&p, &mut g).unwrap();
+    let primal = |x: [f64; 3]| taped(&x, many_rules).0;
+    for (i, gi) in g.iter().enumerate() {
+        assert_fd!(*gi, fd_partial(primal, p, i), "input {i}");
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+    #[test]
+    fn replay_at_random_points_is_a_new_recording(
+        p in proptest::collection::vec(-2.0..2.0_f64, 6),
+        q in proptest::collection::vec(0.1..0.9_f64, 3),
+    ) {
+        let at = [0.5, -0.5, 1.0, 2.0, -1.0, 0.25];
+        replay_matches_references(rosenbrock_n, &at, &[p]);
+        replay_matches_references(many_rules, &[0.3, 0.6, 0.45], &[q]);
+    }
+}
+
+#[test]
+fn a_branch_on_the_same_side_replays_exactly() {
+    let mut r = Replay::record(&[2.0, 1.0], branchy);
+    assert_eq!(r.num_comparisons(), 1);
+    let mut g = [0.0; 2];
+    for (x0, x1) in [(3.0, 0.5), (1.5, 1.25), (-1.0, -2.0)] {
+        assert_eq!(r.gradient(&[x0, x1], &mut g), Ok(x0 * x0));
+        assert_eq!(g, [2.0 * x0, -0.0]);
+    }
+    // The other side, recorded there, is exact too.
+    let mut r = Replay::record(&[0.0, 1.0], branchy);
+    assert_eq!(r.gradient(&[-3.0, 2.0], &mut g), Ok(2.0_f64.sin()));
+    assert_eq!(g, [-0.0, 2.0_f64.cos()]);
+}
+
+#[test]
+fn a_branch_across_reports_the_changed_comparison() {
+    let mut r = Replay::record(&[2.0, 1.0], branchy);
+    let mut g = [7.0; 2];
+    let e = r.gradient(&[0.0, 1.0], &mut g).unwrap_err();
+    assert_eq!(
+        e,
+        ReplayError::BranchChanged {
+            comparison: 0,
+            symbol: ">",
+            recorded: true
+        }
+    );
+    assert_eq!(g, [7.0; 2], "the gradient buffer is left alone");
+    assert!(e.to_string().contains("record it again"));
+    assert_eq!(r.value(&[0.0, 1.0]), Err(e));
+    // The first of several comparisons that changed is the one named.
+    let mut r = Replay::record(&[1.0, 2.0, 3.0], |x| {
+        let (a, b, c) = (x.get(0), x.get(1), x.get(2));
+        let mut y = a;
+        if a.lt(b) {
+            y += b;
+        }
+        if b.le(c) {
+            y *= c;
+        }
+        if c.ge(10.0) {
+            y = y.sin();
+        }
+        y
+    });
+    assert_eq!(r.num_comparisons(), 3);
+    assert_eq!(r.value(&[1.0, 2.0, 3.5]), Ok(3.0 * 3.5));
+    let changed = |x: [f64; 3]| match Replay::value(&mut r.clone(), &x) {
+        Err(ReplayError::BranchChanged { comparison, .. }) => Some(comparison),
+        _ => None,
+    };
+    assert_eq!(changed([1.0, 4.0, 3.0]), Some(1));
+    assert_eq!(changed([5.0, 4.0, 3.0]), Some(0));
+    assert_eq!(changed([1.0, 2.0, 30.0]), Some(2));
+}
+
+#[test]
+fn a_static_select_is_checked_too() {
+    let (x, y) = vars();
+    let f = select(gt(x, y), x * x, y.sin());
+    let mut r = Replay::record_expr(&f, [2.0, 1.0]);
+    let mut g = [0.0; 2];
+    assert_eq!(r.gradient(&[3.0, 0.5], &mut g), Ok(9.0));
+    let (v, sg) = gradient(&f, [3.0, 0.5]);
+    assert_eq!((9.0, &g[..]), (v, &sg[..]));
+    assert!(matches!(
+        r.gradient(&[0.0, 0.5], &mut g),
+        Err(ReplayError::BranchChanged { comparison: 0, .. })
+    ));
+}
+
+#[test]
+fn max_min_and_abs_choose_again_on_replay() {
+    fn f<'t>(x: Inputs<'t, f64>) -> Var<'t, f64> {
+        x.get(0).max(x.get(1)) * x.get(2).abs() - x.get(0).min(x.get(2))
+    }
+    let mut r = Replay::record(&[1.0, 2.0, 3.0], f);
+    let mut g = [0.0; 3];
+    // Every choice flips: max → x₀, abs → −x₂, min → x₂.
+    let v = r.gradient(&[3.0, 2.0, -1.0], &mut g).unwrap();
+    assert_eq!(v, 3.0 * 1.0 - (-1.0));
+    assert_eq!(g, [1.0, 0.0, -3.0 - 1.0]);
+}
+
+#[test]
+fn hvp_on_a_replay_is_the_static_engines() {
+    let (x, y, z) = vars();
+    let f = (x * y.sin() + z.exp() * x).powi(2) / (1.0 + y * y) + (x * z).tanh();
+    let mut r = Replay::record_expr(&f, [0.1, 0.2, 0.3]);
+    let (mut g, mut hv) = ([0.0; 3], [0.0; 3]);
+    for (p, v) in [
+        ([0.5, -1.0, 0.25], [1.0, 0.0, 0.0]),
+        ([1.5, 0.3, -0.7], [0.3, -2.0, 1.0]),
+    ] {
+        let value = r.hvp(&p, &v, &mut g, &mut hv).unwrap();
+        let (sv, sg, shv) = hvp(&f, p, v);
+        assert_close!(value, sv);
+        for k in 0..3 {
+            assert_close!(g[k], sg[k]);
+            assert_close!(hv[k], shv[k]);
+        }
+        // The gradient of the dual replay is the plain replay's.
+        let mut g1 = [0.0; 3];
+        r.gradient(&p, &mut g1).unwrap();
+        assert_eq!(g, g1);
+    }
+    // Across a branch, the product is refused as the gradient is.
+    let mut r = Replay::record(&[2.0, 1.0], branchy);
+    let (mut g, mut hv) = ([0.0; 2], [0.0; 2]);
+    assert_eq!(r.hvp(&[3.0, 1.0], &[1.0, 1.0], &mut g, &mut hv), Ok(9.0));
+    assert_eq!(hv, [2.0, 0.0]);
+    assert!(r.hvp(&[0.0, 1.0], &[1.0, 1.0], &mut g, &mut hv).is_err());
+}
+
+/// A rule defined outside the crate: `x³`, derivative `3x²`.
+#[derive(Clone, Copy)]
+struct Cube;
+impl UnaryRule for Cube {
+    const NAME: &'static str = "cube";
+    fn value<T: Scalar>(self, x: T) -> T {
+        x * x * x
+    }
+    fn eval<T: Scalar>(self, x: T) -> (T, T) {
+        (x * x * x, T::from_f64(3.0) * x * x)
+    }
+}
+
+#[test]
+fn a_foreign_rule_is_recorded_but_not_replayed() {
+    let tape = Tape::for_replay();
+    let x = tape.input(2.0);
+    let y = x.unary(Cube) + x;
+    assert_eq!(tape.gradient_vec(y), [13.0]);
+    let mut r = tape.replay(y);
+    assert_eq!(
+        r.value(&[1.0]),
+        Err(ReplayError::ForeignRule { name: "cube" })
+    );
+}
+
+#[test]
+fn comparisons_on_an_ordinary_tape_are_plain() {
+    let tape = Tape::new();
+    let [x, y] = tape.input_array([1.0, f64::NAN]);
+    assert!(x.lt(2.0) && x.le(1.0) && !x.gt(1.0) && x.ge(1.0));
+    assert!(!x.lt(y) && !x.ge(y), "NaN compares false");
+}
+
+#[test]
+fn a_replay_of_a_constant_or_an_input() {
+    let mut r = Replay::record(&[1.0, 2.0], |x| x.get(1));
+    let mut g = [0.0; 2];
+    assert_eq!(r.gradient(&[5.0, 7.0], &mut g), Ok(7.0));
+    assert_eq!(g, [-0.0, 1.0]);
+    let mut r = Replay::record(&[1.0], |x| x.get(0).tape().constant(4.0));
+    let mut g = [0.0; 1];
+    assert_eq!(r.gradient(&[5.0], &mut g), Ok(4.0));
+    assert_eq!(g, [-0.0]);
+}
+
+#[test]
+fn an_unused_infinite_partial_does_not_poison_the_gradient() {
+    // √x at 0 has an infinite partial; the output does not use it.
+    let mut r = Replay::record(&[1.0, 1.0], |x| {
+        let _ = x.get(0).sqrt();
+        x.get(0) * x.get(1)
+    });
+    let mut g = [0.0; 2];
+    assert_eq!(r.gradient(&[0.0, 3.0], &mut g), Ok(0.0));
+    assert_eq!(g, [3.0, 0.0]);
+}
