@@ -75,10 +75,12 @@
 //! reverse sweep notices a NaN in the gradient and then sweeps again, skipping the nodes
 //! the output does not depend on.
 
+mod flat;
 mod inputs;
 mod ops;
 mod record;
 mod replay;
+mod replayer;
 mod store;
 mod sweep;
 mod trace;
@@ -87,6 +89,7 @@ mod var;
 pub use inputs::{Inputs, InputsIter};
 pub use record::Recorder;
 pub use replay::{Replay, ReplayError};
+pub use replayer::Replayer;
 pub use store::Recorded;
 pub use var::{Operand, Var};
 

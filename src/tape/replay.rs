@@ -2,9 +2,9 @@
 
 use alloc::vec::Vec;
 
+use super::flat::{Flat, Step, forward, reverse};
 use super::store::{Recorded, SLOT};
 use super::trace::{Check, Code, Trace};
-use crate::rules::{BinaryRule, TernaryRule, UnaryRule};
 use crate::{Dual, Scalar};
 
 /// A function recorded once by a tape made with [`Tape::for_replay`](super::Tape::for_replay),
@@ -54,6 +54,8 @@ pub struct Replay<T> {
     /// The first slot computed by an operation; slots below hold inputs and constants.
     base: usize,
     ops: Vec<Step>,
+    /// The exponents of `powf` operations.
+    exps: Vec<f64>,
     checks: Vec<Check<T>>,
     /// The slot of the output.
     output: u32,
@@ -62,15 +64,6 @@ pub struct Replay<T> {
     consts: Vec<T>,
     main: Buffers<T>,
     dual: Option<Buffers<Dual<T>>>,
-}
-
-/// One operation of a replay, at slot `base + its position`.
-#[derive(Clone, Copy, Debug)]
-struct Step {
-    code: Code,
-    args: [u32; 3],
-    /// `false` for an operation only a comparison needs: the reverse loop passes it over.
-    back: bool,
 }
 
 /// The arrays of one replay in the scalar `S`: values and adjoints by slot, partials by
@@ -186,6 +179,7 @@ impl<T: Scalar> Replay<T> {
             inputs: 0,
             base: 1,
             ops: Vec::new(),
+            exps: Vec::new(),
             checks: Vec::new(),
             output: SLOT,
             foreign: None,
@@ -249,25 +243,31 @@ impl<T: Scalar> Replay<T> {
         }
         self.base = self.consts.len();
         self.ops.clear();
+        self.exps.clear();
         self.foreign = None;
         for k in 1..n {
             let op = trace.ops[k];
             if need[k] == 0 || matches!(op.code, Code::Const | Code::Input) {
                 continue;
             }
-            slot[k] = (self.base + self.ops.len()) as u32;
-            if op.code == Code::Foreign {
-                self.foreign = trace.foreign;
-            }
+            let at = (self.base + self.ops.len()) as u32;
+            slot[k] = at;
             let mut args = [SLOT; 3];
             for (new, &old) in args.iter_mut().zip(&op.args[..op.arity as usize]) {
                 *new = slot[old as usize];
             }
-            self.ops.push(Step {
-                code: op.code,
-                args,
-                back: need[k] == BACKWARD,
-            });
+            match Step::new(op.code, args, at, need[k] == BACKWARD, &mut self.exps) {
+                Some(step) => self.ops.push(step),
+                None => {
+                    // A rule defined outside the crate: this replay will not run.
+                    self.foreign = trace.foreign;
+                    self.ops.push(Step {
+                        code: Flat::Neg,
+                        back: false,
+                        args: [args[0], at, 0],
+                    });
+                }
+            }
         }
         if let Some(o) = out {
             self.output = slot[o as usize];
@@ -336,7 +336,13 @@ impl<T: Scalar> Replay<T> {
         self.replayable()?;
         let b = &mut self.main;
         b.values[1..=self.inputs].copy_from_slice(x);
-        forward(&self.ops, self.base, &mut b.values, &mut b.partials);
+        forward(
+            &self.ops,
+            &self.exps,
+            self.base,
+            &mut b.values,
+            &mut b.partials,
+        );
         check(&self.checks, &b.values, |v| v)?;
         Ok(b.values[self.output as usize])
     }
@@ -369,7 +375,13 @@ impl<T: Scalar> Replay<T> {
         self.replayable()?;
         let b = &mut self.main;
         b.values[1..=self.inputs].copy_from_slice(x);
-        forward(&self.ops, self.base, &mut b.values, &mut b.partials);
+        forward(
+            &self.ops,
+            &self.exps,
+            self.base,
+            &mut b.values,
+            &mut b.partials,
+        );
         check(&self.checks, &b.values, |v| v)?;
         reverse(
             &self.ops,
@@ -422,7 +434,13 @@ impl<T: Scalar> Replay<T> {
         for ((d, &a), &t) in b.values[1..=self.inputs].iter_mut().zip(x).zip(v) {
             *d = Dual::new(a, t);
         }
-        forward(&self.ops, self.base, &mut b.values, &mut b.partials);
+        forward(
+            &self.ops,
+            &self.exps,
+            self.base,
+            &mut b.values,
+            &mut b.partials,
+        );
         check(&self.checks, &b.values, |d| d.re)?;
         reverse(
             &self.ops,
@@ -458,47 +476,6 @@ impl<T: Scalar> Replay<T> {
     }
 }
 
-/// The forward loop: each operation's value and partials from its operands' values, by
-/// its rule.
-#[inline(always)]
-fn forward<S: Scalar>(ops: &[Step], base: usize, values: &mut [S], partials: &mut [[S; 3]]) {
-    let (known, computed) = values.split_at_mut(base);
-    for (j, (op, p)) in ops.iter().zip(partials.iter_mut()).enumerate() {
-        // An operand is a known slot or one computed before slot `base + j`.
-        let get = |i: u32, computed: &[S]| {
-            let i = i as usize;
-            if i < base {
-                known[i]
-            } else {
-                computed[i - base]
-            }
-        };
-        let [a, b, c] = op.args;
-        let v = match op.code {
-            Code::Unary(r) => {
-                let (v, d) = r.eval(get(a, computed));
-                p[0] = d;
-                v
-            }
-            Code::Binary(r) => {
-                let (v, da, db) = r.eval(get(a, computed), get(b, computed));
-                p[0] = da;
-                p[1] = db;
-                v
-            }
-            Code::Ternary(r) => {
-                let (v, d) = r.eval(get(a, computed), get(b, computed), get(c, computed));
-                *p = d;
-                v
-            }
-            // Not in a replay: inputs and constants are known slots, and a replay with a
-            // foreign rule does not run.
-            Code::Input | Code::Const | Code::Foreign => S::from_f64(f64::NAN),
-        };
-        computed[j] = v;
-    }
-}
-
 /// The first recorded comparison whose outcome differs at the values computed.
 #[inline(always)]
 fn check<T: Scalar, S: Copy>(
@@ -517,41 +494,4 @@ fn check<T: Scalar, S: Copy>(
         }
     }
     Ok(())
-}
-
-/// The reverse loop: adjoints `-0`, the output's `seed`, then each operation the output
-/// depends on, from the last, adds its adjoint times each partial to its operands'.
-#[inline(always)]
-fn reverse<S: Scalar>(
-    ops: &[Step],
-    base: usize,
-    output: u32,
-    partials: &[[S; 3]],
-    adjoints: &mut [S],
-    seed: S,
-) {
-    let out = output as usize;
-    adjoints[..=out].fill(-S::zero());
-    adjoints[out] = seed;
-    let top = (out + 1).saturating_sub(base).min(ops.len());
-    for (j, (op, p)) in ops[..top].iter().zip(&partials[..top]).enumerate().rev() {
-        if !op.back {
-            continue;
-        }
-        let w = adjoints[base + j];
-        let [a, b, c] = op.args;
-        match op.code {
-            Code::Unary(_) => adjoints[a as usize] += w * p[0],
-            Code::Binary(_) => {
-                adjoints[a as usize] += w * p[0];
-                adjoints[b as usize] += w * p[1];
-            }
-            Code::Ternary(_) => {
-                adjoints[a as usize] += w * p[0];
-                adjoints[b as usize] += w * p[1];
-                adjoints[c as usize] += w * p[2];
-            }
-            Code::Input | Code::Const | Code::Foreign => {}
-        }
-    }
 }
