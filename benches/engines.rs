@@ -15,6 +15,8 @@ use criterion::{BenchmarkGroup, Criterion, criterion_group, criterion_main};
 mod black_scholes;
 #[path = "../examples/compare/dag_k.rs"]
 mod dag_k;
+#[path = "../examples/compare/echidna_peer.rs"]
+mod echidna_peer;
 #[path = "../examples/compare/engines.rs"]
 mod engines;
 #[path = "../examples/compare/harness.rs"]

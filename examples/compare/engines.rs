@@ -181,4 +181,9 @@ where
         let tape = reverse::Tape::new();
         move |x| reverse(&tape, M::in_reverse, x)
     });
+    h.engine("echidna_bytecode", x, TOLERANCE, || {
+        let mut tape = crate::echidna_peer::record::<M, N>();
+        let mut adjoints = Vec::new();
+        move |x| crate::echidna_peer::gradient(&mut tape, &mut adjoints, x)
+    });
 }

@@ -14,6 +14,7 @@
 mod bench;
 mod black_scholes;
 mod dag_k;
+mod echidna_peer;
 mod engines;
 mod goals;
 mod harness;
