@@ -86,7 +86,11 @@ fn solve_big(replay: bool) -> Result<(), argmin::core::Error> {
     );
     let evaluations: u64 = state.get_func_counts().values().sum();
     println!("  evaluations (cost + gradient): {evaluations}");
-    let (recordings, replays) = result.problem.problem.as_ref().map_or((0, 0), |p| p.counts());
+    let (recordings, replays) = result
+        .problem
+        .problem
+        .as_ref()
+        .map_or((0, 0), |p| p.counts());
     if replay {
         println!("  recordings: {recordings}, replays: {replays}");
     }

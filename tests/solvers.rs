@@ -322,8 +322,8 @@ mod with_argmin {
         let recording = TapeProblem::new(huber).recording_each_time();
         let points = [
             vec![0.5, -0.25, 2.0],
-            vec![0.75, -0.5, 3.0], // same branches: replayed
-            vec![1.5, -0.5, 3.0],  // x₀ crosses: recorded again
+            vec![0.75, -0.5, 3.0],  // same branches: replayed
+            vec![1.5, -0.5, 3.0],   // x₀ crosses: recorded again
             vec![1.25, -0.75, 2.5], // replayed
         ];
         for x in &points {

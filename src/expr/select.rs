@@ -71,7 +71,7 @@ impl<O: CmpOp, A, B> Cmp<O, A, B> {
         A: Expr<T>,
         B: Expr<T>,
     {
-        if rec.store().is_tracing() {
+        if Q::TRACING {
             let (a, b) = (self.a.record(rec), self.b.record(rec));
             rec.store().compare::<O>(a, b)
         } else {

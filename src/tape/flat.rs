@@ -128,7 +128,7 @@ impl Step {
             }
             Code::Binary(b) => (Flat::binary(b), [args[0], args[1], slot]),
             Code::Ternary(t) => (Flat::ternary(t), args),
-            Code::Input | Code::Const | Code::Foreign => return None,
+            Code::Input | Code::Const | Code::Part | Code::Foreign => return None,
         };
         Some(Step { code, back, args })
     }

@@ -125,6 +125,8 @@ use crate::Scalar;
 /// ```
 pub struct Tape<T> {
     store: RefCell<Store<T>>,
+    /// Made by [`for_replay`](Tape::for_replay): operations go to the store's trace.
+    tracing: bool,
 }
 
 impl<T: Scalar> Tape<T> {
@@ -142,6 +144,7 @@ impl<T: Scalar> Tape<T> {
     pub const fn new() -> Self {
         Tape {
             store: RefCell::new(Store::new()),
+            tracing: false,
         }
     }
 
@@ -164,14 +167,23 @@ impl<T: Scalar> Tape<T> {
     /// assert_eq!(g, [1.0, 3.0]);
     /// ```
     pub fn for_replay() -> Self {
-        let tape = Self::new();
-        tape.store.borrow_mut().trace = Some(alloc::boxed::Box::new(trace::Trace::new()));
-        tape
+        let mut store = Store::new();
+        store.trace = Some(alloc::boxed::Box::new(trace::Trace::new()));
+        Tape {
+            store: RefCell::new(store),
+            tracing: true,
+        }
     }
 
     /// `true` for a tape made by [`for_replay`](Tape::for_replay).
     pub fn is_for_replay(&self) -> bool {
-        self.store.borrow().is_tracing()
+        self.tracing
+    }
+
+    /// `n` new inputs on the store, whatever the mode; returns the first node.
+    #[inline(always)]
+    fn new_inputs(&self, n: usize) -> u32 {
+        self.store.borrow_mut().inputs(n)
     }
 
     /// The [`Replay`] of what this tape recorded, with output `y`: the operations `y` or a
@@ -206,11 +218,14 @@ impl<T: Scalar> Tape<T> {
     #[track_caller]
     pub fn replay_into(&self, y: Var<'_, T>, replay: &mut Replay<T>) {
         var::same_tape(self, y.tape);
-        let s = self.store.borrow();
-        let Some(trace) = &s.trace else {
+        let mut s = self.store.borrow_mut();
+        let slots = s.len() + 1;
+        let store = &mut *s;
+        let Some(trace) = &mut store.trace else {
             panic!("tapeless: only a tape made by `Tape::for_replay` can be replayed")
         };
-        replay.build(trace, &s.inputs, y.rec);
+        trace.fill(slots);
+        replay.build(trace, &store.inputs, y.rec);
     }
 
     /// An empty tape with room for `nodes` nodes (inputs and operations) and their
@@ -296,7 +311,7 @@ impl<T: Scalar> Tape<T> {
     // half again to a small gradient.
     #[inline(always)]
     pub fn input(&self, v: T) -> Var<'_, T> {
-        Var::from_recorded(self, self.store.borrow_mut().input(v))
+        Var::from_recorded(self, Recorded::of_node(self.new_inputs(1), v))
     }
 
     /// One new input per value, as a view the handles are taken from: `x.get(i)`.
@@ -311,7 +326,7 @@ impl<T: Scalar> Tape<T> {
     /// assert_eq!(tape.gradient_vec(y), [6.0, 3.0, 2.0]);
     /// ```
     pub fn inputs<'t>(&'t self, values: &'t [T]) -> Inputs<'t, T> {
-        let first = self.store.borrow_mut().inputs(values.len());
+        let first = self.new_inputs(values.len());
         Inputs::new(self, first, values)
     }
 
@@ -324,7 +339,7 @@ impl<T: Scalar> Tape<T> {
     /// ```
     #[inline(always)]
     pub fn input_array<const N: usize>(&self, values: [T; N]) -> [Var<'_, T>; N] {
-        let first = self.store.borrow_mut().inputs(N);
+        let first = self.new_inputs(N);
         record::fresh(self, first, &values)
     }
 

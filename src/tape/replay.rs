@@ -169,8 +169,10 @@ impl<T: Scalar> Replay<T> {
     /// ```
     pub fn record_expr<E: crate::Expr<T>, const N: usize>(f: &E, x: [T; N]) -> Self {
         let tape = super::Tape::for_replay();
-        let (_, y) = tape.record(f, x);
-        tape.replay(y)
+        // Not through `Tape::record`, whose only caller in a program that records
+        // ordinarily should stay the ordinary recording (it is then inlined there).
+        let (_, y) = tape.traced_record_at(f, &x);
+        tape.replay(super::Var::from_recorded(&tape, y))
     }
 
     /// An empty replay, to be filled by [`Tape::replay_into`](super::Tape::replay_into).
@@ -247,7 +249,7 @@ impl<T: Scalar> Replay<T> {
         self.foreign = None;
         for k in 1..n {
             let op = trace.ops[k];
-            if need[k] == 0 || matches!(op.code, Code::Const | Code::Input) {
+            if need[k] == 0 || matches!(op.code, Code::Const | Code::Input | Code::Part) {
                 continue;
             }
             let at = (self.base + self.ops.len()) as u32;

@@ -169,19 +169,10 @@ impl<T: Scalar> Store<T> {
         }
     }
 
-    /// `true` for a tape made for replay.
-    #[inline(always)]
-    pub(crate) fn is_tracing(&self) -> bool {
-        self.trace.is_some()
-    }
-
     /// The number of nodes, the slot not counted: the leading inputs and `nodes`.
     #[inline(always)]
     pub(crate) fn len(&self) -> usize {
-        match &self.trace {
-            None => self.lead as usize + self.nodes.len(),
-            Some(t) => t.len(),
-        }
+        self.lead as usize + self.nodes.len()
     }
 
     /// The index the next node will get.
@@ -193,22 +184,11 @@ impl<T: Scalar> Store<T> {
         }
     }
 
-    /// A new input with value `v`.
-    #[inline(always)]
-    pub(crate) fn input(&mut self, value: T) -> Recorded<T> {
-        Recorded::of_node(self.inputs(1), value)
-    }
-
     /// `n` new inputs, nodes `first..first + n`; returns `first`. Before any operation
     /// they are leading inputs and take no room; after, each is a node with no operands
     /// (both point at the slot with partial zero), for the sweep to pass over.
     #[inline(always)]
     pub(crate) fn inputs(&mut self, n: usize) -> u32 {
-        if let Some(t) = &mut self.trace {
-            let first = t.inputs(n);
-            self.inputs.extend(first..first + n as u32);
-            return first;
-        }
         // One past the last new node, the end of the range of their indices, must fit.
         let end = match u32::try_from(self.len() + n + 1) {
             Ok(end) => end,
@@ -233,7 +213,7 @@ impl<T: Scalar> Store<T> {
 
     /// Appends the node `Σ partials[k] · nodes[k]` and returns its index.
     #[inline(always)]
-    fn push(&mut self, args: [u32; 2], partials: [T; 2]) -> u32 {
+    pub(crate) fn push(&mut self, args: [u32; 2], partials: [T; 2]) -> u32 {
         let node = self.next_node();
         self.nodes.push(Node { args, partials });
         node
@@ -311,9 +291,6 @@ impl<T: Scalar> Store<T> {
     /// Records `rule(a)`: no node, the terms rescaled.
     #[inline(always)]
     pub(crate) fn unary<R: UnaryRule>(&mut self, rule: R, a: Recorded<T>) -> Recorded<T> {
-        if let Some(t) = &mut self.trace {
-            return t.unary(rule, a);
-        }
         let (value, d) = rule.eval(a.value);
         if a.is_constant() {
             Recorded::constant(value)
@@ -330,9 +307,6 @@ impl<T: Scalar> Store<T> {
         a: Recorded<T>,
         b: Recorded<T>,
     ) -> Recorded<T> {
-        if let Some(t) = &mut self.trace {
-            return t.binary(rule, a, b);
-        }
         let (value, da, db) = rule.eval(a.value, b.value);
         self.combine(value, a, da, b, db)
     }
@@ -340,9 +314,10 @@ impl<T: Scalar> Store<T> {
     /// `a ∘ b` for the comparison `O`; a tape made for replay keeps it with its outcome.
     #[inline(always)]
     pub(crate) fn compare<O: CmpOp>(&mut self, a: Recorded<T>, b: Recorded<T>) -> bool {
-        match &mut self.trace {
-            None => O::test(a.value, b.value),
-            Some(t) => t.compare::<O>(a, b),
+        if self.trace.is_some() {
+            self.trace_compare::<O>(a, b)
+        } else {
+            O::test(a.value, b.value)
         }
     }
 
@@ -355,9 +330,6 @@ impl<T: Scalar> Store<T> {
         b: Recorded<T>,
         c: Recorded<T>,
     ) -> Recorded<T> {
-        if let Some(t) = &mut self.trace {
-            return t.ternary(rule, a, b, c);
-        }
         let (value, [da, db, dc]) = rule.eval(a.value, b.value, c.value);
         // The value of the first is never needed: only its adjoint, which is the output's.
         let ab = self.combine(value, a, da, b, db);

@@ -37,10 +37,6 @@ impl<T: Scalar> Tape<T> {
         let mut s = self.store.borrow_mut();
         check_len(grad.len(), s.inputs.len());
         let seeds = y.rec.terms().into_iter();
-        if s.is_tracing() {
-            s.traced_vjp(seeds, grad, false);
-            return y.rec.value;
-        }
         let top = s.sweep(seeds.clone(), true);
         // The check for a NaN that came from a node the output does not depend on (see
         // `Store::reverse`) rides on writing the gradient: no second pass over the inputs.
@@ -116,15 +112,12 @@ impl<T: Scalar> Tape<T> {
         }
         let mut s = self.store.borrow_mut();
         check_len(grad.len(), s.inputs.len());
-        let seeds = ys
-            .iter()
-            .zip(seeds)
-            .flat_map(|(y, &w)| y.rec.terms().map(|(node, scale)| (node, w * scale)));
-        if s.is_tracing() {
-            s.traced_vjp(seeds, grad, true);
-            return;
-        }
-        let top = s.reverse(seeds, false);
+        let top = s.reverse(
+            ys.iter()
+                .zip(seeds)
+                .flat_map(|(y, &w)| y.rec.terms().map(|(node, scale)| (node, w * scale))),
+            false,
+        );
         let Store {
             inputs, adjoints, ..
         } = &*s;
@@ -145,21 +138,6 @@ fn check_len(buffer: usize, inputs: usize) {
 }
 
 impl<T: Scalar> Store<T> {
-    /// The reverse sweep of a tape made for replay, over its operations.
-    #[cold]
-    fn traced_vjp<I: Iterator<Item = (u32, T)>>(&mut self, seeds: I, grad: &mut [T], add: bool) {
-        let Store {
-            trace,
-            inputs,
-            adjoints,
-            live,
-            ..
-        } = self;
-        if let Some(t) = trace {
-            t.vjp(seeds, inputs, grad, add, adjoints, live);
-        }
-    }
-
     /// Writes the adjoints of the inputs, after a sweep from node `top`, into `grad`;
     /// `true` if one is NaN.
     #[inline(always)]

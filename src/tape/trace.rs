@@ -1,26 +1,36 @@
 //! Recording operations as data, for a [`Replay`](super::Replay).
 //!
 //! A tape made by [`Tape::for_replay`](super::Tape::for_replay) does not fold terms: every
-//! operation on a recorded value gets a *slot* of its own, holding the rule (as data), the
-//! slots of its operands, and the partials the rule computed. A constant that meets a
-//! recorded value gets a slot holding its value. Every comparison between recorded values
-//! is kept with its outcome. That is what a replay needs to run the same rules again at
-//! another point.
+//! operation on a recorded value gets a node of its own, with its partials, as an
+//! ordinary tape records a node (so such a tape differentiates by the same reverse sweep),
+//! and beside it, in the *trace*, the rule (as data) and the nodes of its operands. A
+//! constant that meets a recorded value gets a node holding its value. Every comparison
+//! between recorded values is kept with its outcome. That is what a replay needs to run
+//! the same rules again at another point.
+//!
+//! Every test of the mode sits outside the ordinary recording: a handle operation tests a
+//! flag of its tape and calls out of line, and a recorder knows its mode as a constant
+//! (`Recorder::TRACING`). An ordinary recording, inlined at every operation, so carries no
+//! call for it, and the reverse sweep no test at all (one there cost the tape 3× on
+//! Rosenbrock).
 
 use alloc::vec::Vec;
 
-use super::store::{Recorded, SLOT};
+use super::store::{Recorded, SLOT, Store};
 use crate::Scalar;
 use crate::expr::CmpOp;
 use crate::rules::{BinaryOp, BinaryRule, TernaryOp, TernaryRule, UnaryOp, UnaryRule};
 
-/// What a slot holds.
+/// What a node holds.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub(crate) enum Code {
     /// An input: its value comes from the point.
     Input,
     /// A constant: its value was fixed when it was recorded.
     Const,
+    /// The first half of a ternary operation on the ordinary tape (the sum of its first
+    /// two operands' terms); the replay computes the operation whole, at the next node.
+    Part,
     /// A rule of one, two or three operands.
     Unary(UnaryOp),
     Binary(BinaryOp),
@@ -29,11 +39,11 @@ pub(crate) enum Code {
     Foreign,
 }
 
-/// One slot: what computes it, and from which slots.
+/// One node: what computes it, and from which nodes.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Op {
     pub(crate) code: Code,
-    /// The operand slots (as many as the rule takes; the rest are the slot 0).
+    /// The operand nodes (as many as the rule takes; the rest are the slot 0).
     pub(crate) args: [u32; 3],
     /// How many operands carry a derivative (0 for inputs and constants).
     pub(crate) arity: u8,
@@ -48,26 +58,30 @@ pub(crate) struct Check<T> {
     pub(crate) outcome: bool,
 }
 
-/// The operations of a tape recorded for replay. Slot 0 is a constant zero that no
-/// operation reads.
+/// The operations of a tape recorded for replay, by node. Node 0 is the slot of the
+/// ordinary tape. Inputs are not written as they are made: the nodes between two
+/// operations are inputs, filled in when the next operation is recorded.
 #[derive(Clone, Debug)]
 pub(crate) struct Trace<T> {
     pub(crate) ops: Vec<Op>,
-    /// The values of the constants (and zero for every other slot).
+    /// The values of the constants (and zero for every other node).
     pub(crate) consts: Vec<T>,
-    /// The partials of each slot, as recorded.
-    pub(crate) partials: Vec<[T; 3]>,
     pub(crate) checks: Vec<Check<T>>,
     /// The name of the first rule defined outside the crate, if one was recorded.
     pub(crate) foreign: Option<&'static str>,
 }
+
+const NONE: Op = Op {
+    code: Code::Const,
+    args: [SLOT; 3],
+    arity: 0,
+};
 
 impl<T: Scalar> Trace<T> {
     pub(crate) fn new() -> Self {
         let mut t = Trace {
             ops: Vec::new(),
             consts: Vec::new(),
-            partials: Vec::new(),
             checks: Vec::new(),
             foreign: None,
         };
@@ -75,46 +89,53 @@ impl<T: Scalar> Trace<T> {
         t
     }
 
-    /// Forgets everything but the slot 0, keeping the memory.
+    /// Forgets everything but the slot, keeping the memory.
     pub(crate) fn clear(&mut self) {
         self.ops.clear();
         self.consts.clear();
-        self.partials.clear();
         self.checks.clear();
         self.foreign = None;
-        self.push(Code::Const, [SLOT; 3], 0, T::zero(), [T::zero(); 3]);
+        self.ops.push(NONE);
+        self.consts.push(T::zero());
     }
 
-    /// The number of slots, the slot 0 not counted.
-    pub(crate) fn len(&self) -> usize {
-        self.ops.len() - 1
-    }
-
-    #[inline]
-    fn push(&mut self, code: Code, args: [u32; 3], arity: u8, value: T, partials: [T; 3]) -> u32 {
-        let Ok(slot) = u32::try_from(self.ops.len()) else {
-            panic!("tapeless: the tape is full (slot indices are 32-bit)")
+    /// Writes the inputs made since the last operation, up to node `nodes − 1`.
+    pub(crate) fn fill(&mut self, nodes: usize) {
+        let input = Op {
+            code: Code::Input,
+            ..NONE
         };
-        self.ops.push(Op { code, args, arity });
-        self.consts.push(value);
-        self.partials.push(partials);
-        slot
+        self.ops.resize(nodes, input);
+        self.consts.resize(nodes, T::zero());
     }
+}
 
-    /// `n` new inputs; returns the first slot.
-    pub(crate) fn inputs(&mut self, n: usize) -> u32 {
-        let first = self.ops.len() as u32;
-        for _ in 0..n {
-            self.push(Code::Input, [SLOT; 3], 0, T::zero(), [T::zero(); 3]);
+impl<T: Scalar> Store<T> {
+    fn trace(&mut self) -> &mut Trace<T> {
+        match &mut self.trace {
+            Some(t) => t,
+            None => panic!("tapeless: a tape not made for replay was recorded as one"),
         }
-        first
     }
 
-    /// The slot of an operand: its own, or a new constant slot.
-    #[inline]
-    fn operand(&mut self, a: Recorded<T>) -> u32 {
+    /// Appends the node `Σ partials[k] · args[k]` and, for it, the operation `op`.
+    fn trace_push(&mut self, args: [u32; 2], partials: [T; 2], op: Op, value: T) -> u32 {
+        let node = self.push(args, partials);
+        let t = self.trace();
+        t.fill(node as usize);
+        t.ops.push(op);
+        t.consts.push(value);
+        node
+    }
+
+    /// The node of an operand: its own, or a new constant node.
+    fn trace_operand(&mut self, a: Recorded<T>) -> u32 {
         if a.is_constant() {
-            self.push(Code::Const, [SLOT; 3], 0, a.value, [T::zero(); 3])
+            let op = Op {
+                code: Code::Const,
+                ..NONE
+            };
+            self.trace_push([SLOT; 2], [T::zero(); 2], op, a.value)
         } else {
             debug_assert!(a.nodes[1] == SLOT && a.scales[0] == T::one());
             a.nodes[0]
@@ -123,25 +144,34 @@ impl<T: Scalar> Trace<T> {
 
     fn rule_code(&mut self, op: Option<Code>, name: &'static str) -> Code {
         op.unwrap_or_else(|| {
-            self.foreign.get_or_insert(name);
+            self.trace().foreign.get_or_insert(name);
             Code::Foreign
         })
     }
 
-    /// Records `rule(a)`.
-    pub(crate) fn unary<R: UnaryRule>(&mut self, rule: R, a: Recorded<T>) -> Recorded<T> {
+    /// Records `rule(a)` on a tape made for replay.
+    #[cold]
+    #[inline(never)]
+    pub(crate) fn trace_unary<R: UnaryRule>(&mut self, rule: R, a: Recorded<T>) -> Recorded<T> {
         let (value, d) = rule.eval(a.value);
         if a.is_constant() {
             return Recorded::constant(value);
         }
         let code = self.rule_code(rule.op().map(Code::Unary), R::NAME);
-        let i = self.operand(a);
-        let z = T::zero();
-        Recorded::of_node(self.push(code, [i, SLOT, SLOT], 1, value, [d, z, z]), value)
+        let i = self.trace_operand(a);
+        let op = Op {
+            code,
+            args: [i, SLOT, SLOT],
+            arity: 1,
+        };
+        let node = self.trace_push([i, SLOT], [d, T::zero()], op, T::zero());
+        Recorded::of_node(node, value)
     }
 
-    /// Records `rule(a, b)`.
-    pub(crate) fn binary<R: BinaryRule>(
+    /// Records `rule(a, b)` on a tape made for replay.
+    #[cold]
+    #[inline(never)]
+    pub(crate) fn trace_binary<R: BinaryRule>(
         &mut self,
         rule: R,
         a: Recorded<T>,
@@ -152,34 +182,60 @@ impl<T: Scalar> Trace<T> {
             return Recorded::constant(value);
         }
         let code = self.rule_code(rule.op().map(Code::Binary), R::NAME);
-        let (i, j) = (self.operand(a), self.operand(b));
-        let slot = self.push(code, [i, j, SLOT], 2, value, [da, db, T::zero()]);
-        Recorded::of_node(slot, value)
+        let (i, j) = (self.trace_operand(a), self.trace_operand(b));
+        let op = Op {
+            code,
+            args: [i, j, SLOT],
+            arity: 2,
+        };
+        let node = self.trace_push([i, j], [da, db], op, T::zero());
+        Recorded::of_node(node, value)
     }
 
-    /// Records `rule(a, b, c)`.
-    pub(crate) fn ternary<R: TernaryRule>(
+    /// Records `rule(a, b, c)` on a tape made for replay: on the ordinary tape as two
+    /// nodes, `(a, b)` then that with `c`; in the trace as one operation, at the second.
+    #[cold]
+    #[inline(never)]
+    pub(crate) fn trace_ternary<R: TernaryRule>(
         &mut self,
         rule: R,
         a: Recorded<T>,
         b: Recorded<T>,
         c: Recorded<T>,
     ) -> Recorded<T> {
-        let (value, d) = rule.eval(a.value, b.value, c.value);
+        let (value, [da, db, dc]) = rule.eval(a.value, b.value, c.value);
         if a.is_constant() && b.is_constant() && c.is_constant() {
             return Recorded::constant(value);
         }
         let code = self.rule_code(rule.op().map(Code::Ternary), R::NAME);
-        let args = [self.operand(a), self.operand(b), self.operand(c)];
-        Recorded::of_node(self.push(code, args, 3, value, d), value)
+        let args = [
+            self.trace_operand(a),
+            self.trace_operand(b),
+            self.trace_operand(c),
+        ];
+        let part = Op {
+            code: Code::Part,
+            ..NONE
+        };
+        let ab = self.trace_push([args[0], args[1]], [da, db], part, T::zero());
+        let op = Op {
+            code,
+            args,
+            arity: 3,
+        };
+        let node = self.trace_push([ab, args[2]], [T::one(), dc], op, T::zero());
+        Recorded::of_node(node, value)
     }
 
-    /// `a ∘ b`, kept with its outcome unless both are constants.
-    pub(crate) fn compare<O: CmpOp>(&mut self, a: Recorded<T>, b: Recorded<T>) -> bool {
+    /// `a ∘ b` on a tape made for replay, kept with its outcome unless both are
+    /// constants.
+    #[cold]
+    #[inline(never)]
+    pub(crate) fn trace_compare<O: CmpOp>(&mut self, a: Recorded<T>, b: Recorded<T>) -> bool {
         let outcome = O::test(a.value, b.value);
         if !(a.is_constant() && b.is_constant()) {
-            let args = [self.operand(a), self.operand(b)];
-            self.checks.push(Check {
+            let args = [self.trace_operand(a), self.trace_operand(b)];
+            self.trace().checks.push(Check {
                 test: O::test::<T>,
                 symbol: O::SYMBOL,
                 args,
@@ -187,50 +243,5 @@ impl<T: Scalar> Trace<T> {
             });
         }
         outcome
-    }
-
-    /// Writes the adjoints of `inputs` after a reverse sweep seeded by `seeds` into
-    /// `grad` (added, or stored with `-0` for an input the outputs do not reach), visiting
-    /// only the slots the outputs depend on. `adjoints` and `live` are scratch.
-    pub(crate) fn vjp<I: Iterator<Item = (u32, T)>>(
-        &self,
-        seeds: I,
-        inputs: &[u32],
-        grad: &mut [T],
-        add: bool,
-        adjoints: &mut Vec<T>,
-        live: &mut Vec<bool>,
-    ) {
-        let n = self.ops.len();
-        adjoints.clear();
-        adjoints.resize(n, -T::zero());
-        live.clear();
-        live.resize(n, false);
-        for (i, w) in seeds {
-            if i != SLOT {
-                adjoints[i as usize] += w;
-                live[i as usize] = true;
-            }
-        }
-        for k in (1..n).rev() {
-            if !live[k] {
-                continue;
-            }
-            let op = self.ops[k];
-            let a = adjoints[k];
-            for m in 0..op.arity as usize {
-                let i = op.args[m] as usize;
-                adjoints[i] += a * self.partials[k][m];
-                live[i] = true;
-            }
-        }
-        for (g, &i) in grad.iter_mut().zip(inputs) {
-            let a = adjoints[i as usize];
-            if add {
-                *g += a;
-            } else {
-                *g = a;
-            }
-        }
     }
 }
