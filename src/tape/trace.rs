@@ -8,11 +8,12 @@
 //! between recorded values is kept with its outcome. That is what a replay needs to run
 //! the same rules again at another point.
 //!
-//! Every test of the mode sits outside the ordinary recording: a handle operation tests a
-//! flag of its tape and calls out of line, and a recorder knows its mode as a constant
-//! (`Recorder::TRACING`). An ordinary recording, inlined at every operation, so carries no
-//! call for it, and the reverse sweep no test at all (one there cost the tape 3× on
-//! Rosenbrock).
+//! An ordinary tape pays for the mode as little as measured possible: the reverse sweep has
+//! no test at all (one there cost the tape 3× on Rosenbrock), a recorder of a static
+//! expression knows its mode as a constant (`Recorder::TRACING`), and a handle operation
+//! tests a flag of its tape, with the traced path inlined (as an out-of-line call it kept
+//! the tape's state in memory across every operation: 1.5× on a 1000-input Rosenbrock
+//! recorded through handles; inlined, 1.13×).
 
 use alloc::vec::Vec;
 
@@ -150,8 +151,7 @@ impl<T: Scalar> Store<T> {
     }
 
     /// Records `rule(a)` on a tape made for replay.
-    #[cold]
-    #[inline(never)]
+    #[inline(always)]
     pub(crate) fn trace_unary<R: UnaryRule>(&mut self, rule: R, a: Recorded<T>) -> Recorded<T> {
         let (value, d) = rule.eval(a.value);
         if a.is_constant() {
@@ -169,8 +169,7 @@ impl<T: Scalar> Store<T> {
     }
 
     /// Records `rule(a, b)` on a tape made for replay.
-    #[cold]
-    #[inline(never)]
+    #[inline(always)]
     pub(crate) fn trace_binary<R: BinaryRule>(
         &mut self,
         rule: R,
@@ -194,8 +193,7 @@ impl<T: Scalar> Store<T> {
 
     /// Records `rule(a, b, c)` on a tape made for replay: on the ordinary tape as two
     /// nodes, `(a, b)` then that with `c`; in the trace as one operation, at the second.
-    #[cold]
-    #[inline(never)]
+    #[inline(always)]
     pub(crate) fn trace_ternary<R: TernaryRule>(
         &mut self,
         rule: R,

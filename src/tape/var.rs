@@ -83,18 +83,6 @@ fn two_tapes() -> ! {
     )
 }
 
-/// An operation on a tape made for replay: out of line and cold, so that an ordinary
-/// tape's operations carry only the test of the mode (see `trace.rs`).
-#[cold]
-#[inline(never)]
-fn traced<'t, T: Scalar>(
-    tape: &'t Tape<T>,
-    op: impl FnOnce(&mut super::store::Store<T>) -> Recorded<T>,
-) -> Var<'t, T> {
-    let r = op(&mut tape.store.borrow_mut());
-    Var::from_recorded(tape, r)
-}
-
 impl<'t, T: Scalar> Var<'t, T> {
     #[inline(always)]
     pub(super) fn from_recorded(tape: &'t Tape<T>, rec: Recorded<T>) -> Self {
@@ -135,10 +123,12 @@ impl<'t, T: Scalar> Var<'t, T> {
     /// ```
     #[inline(always)]
     pub fn unary<R: UnaryRule>(self, rule: R) -> Self {
-        if self.tape.tracing {
-            return traced(self.tape, |s| s.trace_unary(rule, self.rec));
-        }
-        let r = self.tape.store.borrow_mut().unary(rule, self.recorded());
+        let mut s = self.tape.store.borrow_mut();
+        let r = if self.tape.tracing {
+            s.trace_unary(rule, self.rec)
+        } else {
+            s.unary(rule, self.recorded())
+        };
         Var::from_recorded(self.tape, r)
     }
 
@@ -151,10 +141,12 @@ impl<'t, T: Scalar> Var<'t, T> {
     pub fn binary<R: BinaryRule>(self, rule: R, other: impl Operand<'t, T>) -> Self {
         let b = other.into_var(self.tape);
         same_tape(self.tape, b.tape);
-        if self.tape.tracing {
-            return traced(self.tape, |s| s.trace_binary(rule, self.rec, b.rec));
-        }
-        let r = (self.tape.store.borrow_mut()).binary(rule, self.recorded(), b.recorded());
+        let mut s = self.tape.store.borrow_mut();
+        let r = if self.tape.tracing {
+            s.trace_binary(rule, self.rec, b.rec)
+        } else {
+            s.binary(rule, self.recorded(), b.recorded())
+        };
         Var::from_recorded(self.tape, r)
     }
 
@@ -174,15 +166,12 @@ impl<'t, T: Scalar> Var<'t, T> {
         let c = c.into_var(self.tape);
         same_tape(self.tape, b.tape);
         same_tape(self.tape, c.tape);
-        if self.tape.tracing {
-            return traced(self.tape, |s| s.trace_ternary(rule, self.rec, b.rec, c.rec));
-        }
-        let r = (self.tape.store.borrow_mut()).ternary(
-            rule,
-            self.recorded(),
-            b.recorded(),
-            c.recorded(),
-        );
+        let mut s = self.tape.store.borrow_mut();
+        let r = if self.tape.tracing {
+            s.trace_ternary(rule, self.rec, b.rec, c.rec)
+        } else {
+            s.ternary(rule, self.recorded(), b.recorded(), c.recorded())
+        };
         Var::from_recorded(self.tape, r)
     }
 
