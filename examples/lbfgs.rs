@@ -84,15 +84,11 @@ fn solve_big(replay: bool) -> Result<(), argmin::core::Error> {
         state.get_termination_status(),
         seconds,
     );
-    let evaluations: u64 = state.get_func_counts().values().sum();
-    println!("  evaluations (cost + gradient): {evaluations}");
-    let (recordings, replays) = result
-        .problem
-        .problem
-        .as_ref()
-        .map_or((0, 0), |p| p.counts());
-    if replay {
-        println!("  recordings: {recordings}, replays: {replays}");
+    if let Some(p) = &result.problem.problem {
+        let (recordings, replays) = p.counts();
+        if replay {
+            println!("  evaluations: {recordings} recorded, {replays} replayed");
+        }
     }
     Ok(())
 }

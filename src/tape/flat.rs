@@ -62,8 +62,16 @@ macro_rules! flat {
         /// The value and partials of operation `op` from the values of its operands, by
         /// its rule.
         #[inline(always)]
-        fn eval<S: Scalar>(op: &Step, values: &[S], exps: &[f64], p: &mut [S; 3]) -> S {
+        fn eval<S: Scalar>(
+            op: &Step,
+            values: &[S],
+            (last, prev): (usize, S),
+            exps: &[f64],
+            p: &mut [S; 3],
+        ) -> S {
             let [a, b, c] = op.args.map(|i| i as usize);
+            // The operation just before's value from a register, the others from memory.
+            let values = |i: usize| if i == last { prev } else { values[i] };
             let un = |(v, d): (S, S), p: &mut [S; 3]| {
                 p[0] = d;
                 v
@@ -74,21 +82,21 @@ macro_rules! flat {
                 v
             };
             match op.code {
-                Flat::Neg => un(rules::Neg.eval(values[a]), p),
-                Flat::Powi => un(rules::Powi(op.args[2] as i32).eval(values[a]), p),
-                Flat::Powf => un(rules::Powf(exps[c]).eval(values[a]), p),
-                $( Flat::$rule => un(rules::$rule.eval(values[a]), p), )*
-                Flat::Add => bin(rules::Add.eval(values[a], values[b]), p),
-                Flat::Sub => bin(rules::Sub.eval(values[a], values[b]), p),
-                Flat::Mul => bin(rules::Mul.eval(values[a], values[b]), p),
-                Flat::Div => bin(rules::Div.eval(values[a], values[b]), p),
-                Flat::Pow => bin(rules::Pow.eval(values[a], values[b]), p),
-                Flat::Atan2 => bin(rules::Atan2.eval(values[a], values[b]), p),
-                Flat::Hypot => bin(rules::Hypot.eval(values[a], values[b]), p),
-                Flat::Max => bin(rules::Max.eval(values[a], values[b]), p),
-                Flat::Min => bin(rules::Min.eval(values[a], values[b]), p),
+                Flat::Neg => un(rules::Neg.eval(values(a)), p),
+                Flat::Powi => un(rules::Powi(op.args[2] as i32).eval(values(a)), p),
+                Flat::Powf => un(rules::Powf(exps[c]).eval(values(a)), p),
+                $( Flat::$rule => un(rules::$rule.eval(values(a)), p), )*
+                Flat::Add => bin(rules::Add.eval(values(a), values(b)), p),
+                Flat::Sub => bin(rules::Sub.eval(values(a), values(b)), p),
+                Flat::Mul => bin(rules::Mul.eval(values(a), values(b)), p),
+                Flat::Div => bin(rules::Div.eval(values(a), values(b)), p),
+                Flat::Pow => bin(rules::Pow.eval(values(a), values(b)), p),
+                Flat::Atan2 => bin(rules::Atan2.eval(values(a), values(b)), p),
+                Flat::Hypot => bin(rules::Hypot.eval(values(a), values(b)), p),
+                Flat::Max => bin(rules::Max.eval(values(a), values(b)), p),
+                Flat::Min => bin(rules::Min.eval(values(a), values(b)), p),
                 Flat::MulAdd => {
-                    let (v, d) = rules::MulAdd.eval(values[a], values[b], values[c]);
+                    let (v, d) = rules::MulAdd.eval(values(a), values(b), values(c));
                     *p = d;
                     v
                 }
@@ -145,8 +153,13 @@ pub(crate) fn forward<S: Scalar>(
     partials: &mut [[S; 3]],
 ) {
     let values = &mut values[..base + ops.len()];
+    // The value of the operation just before, kept in a register: it is an operand of most
+    // operations, and reading it back from memory puts a store and a load on the chain.
+    let mut prev = values[base - 1];
     for (j, (op, p)) in ops.iter().zip(partials.iter_mut()).enumerate() {
-        values[base + j] = eval(op, values, exps, p);
+        let k = base + j;
+        prev = eval(op, values, (k - 1, prev), exps, p);
+        values[k] = prev;
     }
 }
 
@@ -166,16 +179,34 @@ pub(crate) fn reverse<S: Scalar>(
     adjoints.fill(-S::zero());
     adjoints[out] = seed;
     let top = (out + 1).saturating_sub(base).min(ops.len());
+    // What the slot just below the operation being swept still receives from it, kept in
+    // a register (the operand of most operations is the one just before): the chain then
+    // waits on a multiply-add per operation, not also on a store and its reload. It is
+    // that slot's last contribution, so the sums are the same as through memory.
+    let mut carry = -S::zero();
     for (j, (op, p)) in ops[..top].iter().zip(&partials[..top]).enumerate().rev() {
+        let k = base + j;
+        let w = adjoints[k] + carry;
+        carry = -S::zero();
         if !op.back {
             continue;
         }
-        let w = adjoints[base + j];
+        let below = k - 1;
         let [a, b, c] = op.args.map(|i| i as usize);
-        adjoints[a] += w * p[0];
-        adjoints[b] += w * p[1];
+        let mut add = |i: usize, d: S| {
+            if i == below {
+                carry += d;
+            } else {
+                adjoints[i] += d;
+            }
+        };
+        add(a, w * p[0]);
+        add(b, w * p[1]);
         if op.code == Flat::MulAdd {
-            adjoints[c] += w * p[2];
+            add(c, w * p[2]);
         }
+    }
+    if top > 0 {
+        adjoints[base - 1] += carry;
     }
 }
