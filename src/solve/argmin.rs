@@ -127,8 +127,11 @@ where
 /// function is recorded again there, so the cost and gradient are always those of the
 /// branch taken at the point. A comparison of [`Var::value`]s is invisible to the tape:
 /// write branches with the handles' comparisons, or use
-/// [`recording_each_time`](TapeProblem::recording_each_time). Once the tape has grown
-/// to the function's size, an evaluation allocates only the returned vector.
+/// [`recording_each_time`](TapeProblem::recording_each_time), which is also faster for
+/// functions of cheap arithmetic (L-BFGS on the extended Rosenbrock function of 1000
+/// inputs, `examples/lbfgs.rs`: 2.6 ms replayed, 1.7 ms recorded at every evaluation),
+/// the ordinary tape folding such chains as it records. Once the tape has grown to the
+/// function's size, an evaluation allocates only the returned vector.
 ///
 /// ```
 /// use argmin::core::{Executor, State};

@@ -55,6 +55,15 @@
 //! into the caller's buffer ([`gradient`](Tape::gradient), [`backprop`](Tape::backprop),
 //! [`vjp`](Tape::vjp)).
 //!
+//! ## Replay
+//! A tape made by [`Tape::for_replay`] keeps every operation as data and every comparison
+//! of handles ([`Var::gt`] and its siblings) with its outcome; [`Tape::replay`] (or
+//! [`Replay::record`]) turns it into a [`Replay`], which runs the same rules again at new
+//! inputs of the same length with no recording, and refuses
+//! ([`ReplayError::BranchChanged`]) where a recorded comparison comes out otherwise.
+//! [`Replayer`] records again by itself there. A comparison of [`Var::value`]s is
+//! invisible to the tape.
+//!
 //! ## Safety
 //! A handle [`Var<'t, T>`](Var) borrows its tape, so it cannot outlive it, and a tape
 //! cannot be cleared while a handle of it is alive: the borrow checker says so. Handles of
