@@ -109,7 +109,7 @@ pub use derivatives::par_gradients;
 pub use derivatives::{
     Matrix, Outputs, SecondOrder, ValueGradientHessian, ValueGradientHvp, ValuesJacobian,
     forward_gradient, gradients, hessian, hvp, into_arrays, jacobian, jvp, tape_gradient,
-    tape_hessian, tape_hvp, tape_jacobian, tape_jvp, vjp,
+    tape_gradients, tape_hessian, tape_hvp, tape_jacobian, tape_jvp, vjp,
 };
 pub use dual::Dual;
 pub use entry::{backprop, gradient, value};

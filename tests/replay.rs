@@ -10,7 +10,7 @@ use proptest::prelude::*;
 use tapeless::prelude::*;
 use tapeless::rules::UnaryRule;
 use tapeless::tape::{Inputs, Replay, ReplayError, Var};
-use tapeless::tape_gradient;
+use tapeless::{tape_gradient, tape_gradients};
 
 /// The extended Rosenbrock function of any even number of inputs.
 fn rosenbrock_n<'t>(x: Inputs<'t, f64>) -> Var<'t, f64> {
@@ -316,4 +316,71 @@ fn an_unused_infinite_partial_does_not_poison_the_gradient() {
     let mut g = [0.0; 2];
     assert_eq!(r.gradient(&[0.0, 3.0], &mut g), Ok(0.0));
     assert_eq!(g, [3.0, 0.0]);
+}
+
+/// Replays of static expressions (Rosenbrock, Black-Scholes with its lets and `erf`)
+/// against a new recording for replay (to the bit) and the static engine (1e-12).
+#[test]
+fn replays_of_static_expressions_match_the_static_engine() {
+    fn check<E: Expr<f64>, const N: usize>(f: &E, at: [f64; N], points: &[[f64; N]])
+    where
+        [f64; N]: tapeless::Point<f64>,
+        tapeless::typenum::Const<N>: generic_array::IntoArrayLength,
+    {
+        let mut r = Replay::record_expr(f, at);
+        let mut g = [0.0; N];
+        for &p in points {
+            let v = r.gradient(&p, &mut g).unwrap();
+            let mut fresh = Replay::record_expr(f, p);
+            let mut g2 = [0.0; N];
+            assert_eq!(
+                fresh.gradient(&p, &mut g2).map(f64::to_bits),
+                Ok(v.to_bits())
+            );
+            assert_eq!(g.map(f64::to_bits), g2.map(f64::to_bits));
+            let (sv, sg) = gradient(f, p);
+            assert_close!(v, sv);
+            for k in 0..N {
+                assert_close!(g[k], sg[k], REL64, 1e-12 * sv.abs().max(1.0));
+            }
+        }
+    }
+    check(
+        &rosenbrock_expr(),
+        [-1.2, 1.0],
+        &[[0.5, 0.25], [2.0, -1.0], [1.0, 1.0]],
+    );
+    let bs = [100.0, 95.0, 0.03, 0.2, 0.75];
+    check(
+        &black_scholes(),
+        bs,
+        &[
+            [105.0, 100.0, 0.01, 0.3, 1.5],
+            [80.0, 120.0, 0.05, 0.1, 0.25],
+        ],
+    );
+    // And the closed-form greeks of Black-Scholes.
+    let mut r = Replay::record_expr(&black_scholes(), bs);
+    let p = [105.0, 100.0, 0.01, 0.3, 1.5];
+    let mut g = [0.0; 5];
+    let v = r.gradient(&p, &mut g).unwrap();
+    let (cv, cg) = black_scholes_closed(p);
+    assert_close!(v, cv, 1e-10, 1e-12);
+    for k in 0..5 {
+        assert_close!(g[k], cg[k], 1e-10, 1e-12, "greek {k}");
+    }
+}
+
+#[test]
+fn tape_gradients_records_once_and_again_where_a_branch_changes() {
+    // Four points of two inputs; the third crosses the branch of `branchy`.
+    let points = [2.0, 1.0, 3.0, 0.5, 0.0, 1.0, 4.0, -1.0];
+    let (mut values, mut grads) = ([0.0; 4], [0.0; 8]);
+    let recordings = tape_gradients(&points, &mut values, &mut grads, branchy);
+    assert_eq!(recordings, 3, "the first point, the crossing, and back");
+    assert_eq!(values, [4.0, 9.0, 1.0_f64.sin(), 16.0]);
+    assert_eq!(
+        grads,
+        [4.0, -0.0, 6.0, -0.0, -0.0, 1.0_f64.cos(), 8.0, -0.0]
+    );
 }
