@@ -89,6 +89,7 @@ mod inputs;
 mod ops;
 mod record;
 mod replay;
+mod replay_error;
 mod replayer;
 mod store;
 mod sweep;
@@ -97,7 +98,8 @@ mod var;
 
 pub use inputs::{Inputs, InputsIter};
 pub use record::Recorder;
-pub use replay::{Replay, ReplayError};
+pub use replay::Replay;
+pub use replay_error::ReplayError;
 pub use replayer::Replayer;
 pub use store::Recorded;
 pub use var::{Operand, Var};
