@@ -415,3 +415,53 @@ fn a_replay_tape_takes_late_inputs_static_kernels_and_seeded_sweeps() {
     assert_close!(g[0], dfx(-0.25, 1.5));
     assert_close!(g[1], dfy(-0.25, 1.5));
 }
+
+/// [`branchy`] with both branches recorded (`cond`): a replay chooses again.
+fn branchy_cond<'t>(x: Inputs<'t, f64>) -> Var<'t, f64> {
+    let (x0, x1) = (x.get(0), x.get(1));
+    x0.cond(tapeless::Gt, x1, x0 * x0, x1.sin())
+}
+
+#[test]
+fn a_cond_replays_across_its_branch_exactly() {
+    let mut r = Replay::record(&[2.0, 1.0], branchy_cond);
+    assert_eq!(
+        r.num_comparisons(),
+        0,
+        "nothing to check: both branches are recorded"
+    );
+    let (mut g, mut hv) = ([0.0; 2], [0.0; 2]);
+    for p in [[3.0, 0.5], [0.0, 0.5], [-1.0, 2.0], [5.0, 4.0]] {
+        let v = r.gradient(&p, &mut g).unwrap();
+        // Closed forms of the branch taken at p.
+        let (cv, cg) = if p[0] > p[1] {
+            (p[0] * p[0], [2.0 * p[0], 0.0])
+        } else {
+            (p[1].sin(), [0.0, p[1].cos()])
+        };
+        assert_eq!(v, cv, "at {p:?}");
+        assert_eq!(g, cg, "at {p:?}");
+        // A new recording at p, to the bit; and the ordinary tape.
+        let mut fresh = Replay::record(&p, branchy_cond);
+        let mut g2 = [0.0; 2];
+        assert_eq!(fresh.gradient(&p, &mut g2), Ok(v));
+        assert_eq!(g, g2);
+        let (tv, tg) = taped(&p, branchy);
+        assert_eq!((v, g[0] + 0.0, g[1] + 0.0), (tv, tg[0] + 0.0, tg[1] + 0.0));
+        // Second order too: H = diag(2, 0) or diag(0, −sin x₁).
+        r.hvp(&p, &[1.0, 1.0], &mut g, &mut hv).unwrap();
+        let h = if p[0] > p[1] {
+            [2.0, 0.0]
+        } else {
+            [0.0, -p[1].sin()]
+        };
+        assert_eq!(hv, h, "at {p:?}");
+    }
+    // On an ordinary tape, the chosen handle.
+    let tape = Tape::new();
+    let [a, b] = tape.input_array([1.0, 2.0]);
+    assert_eq!(
+        tape.gradient_vec(a.cond(tapeless::Lt, b, a * b, b)),
+        [2.0, 1.0]
+    );
+}

@@ -19,6 +19,8 @@ macro_rules! flat {
             $( $rule, )*
             Add, Sub, Mul, Div, Pow, Atan2, Hypot, Max, Min,
             MulAdd,
+            CmpLt, CmpLe, CmpGt, CmpGe,
+            Select,
         }
 
         impl Flat {
@@ -76,6 +78,12 @@ macro_rules! flat {
                 p[0] = d;
                 v
             };
+            // A comparison's value is its outcome, 1 or 0; it has no derivative.
+            let cmp = |outcome: bool, p: &mut [S; 3]| {
+                p[0] = S::zero();
+                p[1] = S::zero();
+                if outcome { S::one() } else { S::zero() }
+            };
             let bin = |(v, da, db): (S, S, S), p: &mut [S; 3]| {
                 p[0] = da;
                 p[1] = db;
@@ -95,6 +103,20 @@ macro_rules! flat {
                 Flat::Hypot => bin(rules::Hypot.eval(values(a), values(b)), p),
                 Flat::Max => bin(rules::Max.eval(values(a), values(b)), p),
                 Flat::Min => bin(rules::Min.eval(values(a), values(b)), p),
+                Flat::CmpLt => cmp(values(a) < values(b), p),
+                Flat::CmpLe => cmp(values(a) <= values(b), p),
+                Flat::CmpGt => cmp(values(a) > values(b), p),
+                Flat::CmpGe => cmp(values(a) >= values(b), p),
+                Flat::Select => {
+                    let (z, one) = (S::zero(), S::one());
+                    if values(a) != z {
+                        *p = [z, one, z];
+                        values(b)
+                    } else {
+                        *p = [z, z, one];
+                        values(c)
+                    }
+                }
                 Flat::MulAdd => {
                     let (v, d) = rules::MulAdd.eval(values(a), values(b), values(c));
                     *p = d;
@@ -136,6 +158,11 @@ impl Step {
             }
             Code::Binary(b) => (Flat::binary(b), [args[0], args[1], slot]),
             Code::Ternary(t) => (Flat::ternary(t), args),
+            Code::Cmp(k) => {
+                let f = [Flat::CmpLt, Flat::CmpLe, Flat::CmpGt, Flat::CmpGe][k as usize & 3];
+                (f, [args[0], args[1], slot])
+            }
+            Code::Select => (Flat::Select, args),
             Code::Input | Code::Const | Code::Part | Code::Foreign => return None,
         };
         Some(Step { code, back, args })
@@ -202,7 +229,7 @@ pub(crate) fn reverse<S: Scalar>(
         };
         add(a, w * p[0]);
         add(b, w * p[1]);
-        if op.code == Flat::MulAdd {
+        if matches!(op.code, Flat::MulAdd | Flat::Select) {
             add(c, w * p[2]);
         }
     }

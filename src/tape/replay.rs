@@ -25,7 +25,8 @@ use crate::{Dual, Scalar};
 /// record the function again there. It never returns a gradient of the wrong branch.
 /// [`max`](super::Var::max), [`min`](super::Var::min) and [`abs`](super::Var::abs) need no
 /// check: they are operations like any other, and the replay calls their rules at the new
-/// point, which choose again.
+/// point, which choose again; so does [`Var::cond`](super::Var::cond), which records both
+/// branches.
 ///
 /// Only comparisons made through the handles ([`Var::gt`](super::Var::gt) and its
 /// siblings, the conditions of a static [`select`](crate::select)) are seen. A comparison

@@ -36,6 +36,11 @@ pub(crate) enum Code {
     Unary(UnaryOp),
     Binary(BinaryOp),
     Ternary(TernaryOp),
+    /// A comparison whose outcome is a value (1 or 0) read by a [`Select`](Code::Select):
+    /// `<`, `<=`, `>`, `>=` as 0 to 3.
+    Cmp(u8),
+    /// `if flag { then } else { otherwise }`, of the operands `[flag, then, otherwise]`.
+    Select,
     /// A rule defined outside the crate: recorded, but not replayable.
     Foreign,
 }
@@ -222,6 +227,53 @@ impl<T: Scalar> Store<T> {
             arity: 3,
         };
         let node = self.trace_push([ab, args[2]], [T::one(), dc], op, T::zero());
+        Recorded::of_node(node, value)
+    }
+
+    /// `if a ∘ b { then } else { otherwise }` on a tape made for replay, with both branches
+    /// recorded and the comparison as an operation, so a replay chooses again (CppAD's
+    /// `CondExp`). The ordinary tape gets the chosen branch's node (partial 1).
+    #[cold]
+    #[inline(never)]
+    pub(crate) fn trace_cond<O: CmpOp>(
+        &mut self,
+        a: Recorded<T>,
+        b: Recorded<T>,
+        then: Recorded<T>,
+        otherwise: Recorded<T>,
+    ) -> Recorded<T> {
+        let taken = O::test(a.value, b.value);
+        let value = if taken { then.value } else { otherwise.value };
+        let kind = match O::SYMBOL {
+            "<" => Some(0),
+            "<=" => Some(1),
+            ">" => Some(2),
+            ">=" => Some(3),
+            _ => None,
+        };
+        if (a.is_constant() && b.is_constant()) || kind.is_none() {
+            if kind.is_none() {
+                // A comparison defined outside the crate: the replay cannot run it.
+                self.trace().foreign.get_or_insert(O::SYMBOL);
+            }
+            return if taken { then } else { otherwise };
+        }
+        let (i, j) = (self.trace_operand(a), self.trace_operand(b));
+        let z = T::zero();
+        let cmp = Op {
+            code: Code::Cmp(kind.unwrap_or(0)),
+            args: [i, j, SLOT],
+            arity: 2,
+        };
+        let flag = self.trace_push([i, j], [z, z], cmp, z);
+        let (t, e) = (self.trace_operand(then), self.trace_operand(otherwise));
+        let select = Op {
+            code: Code::Select,
+            args: [flag, t, e],
+            arity: 3,
+        };
+        let partials = if taken { [T::one(), z] } else { [z, T::one()] };
+        let node = self.trace_push([t, e], partials, select, z);
         Recorded::of_node(node, value)
     }
 

@@ -199,6 +199,53 @@ impl<'t, T: Scalar> Var<'t, T> {
         (self.tape.store.borrow_mut()).compare::<O>(self.recorded(), b.recorded())
     }
 
+    /// `if self ∘ other { then } else { otherwise }` for the comparison `op`, with both
+    /// branches recorded on a tape made [for replay](Tape::for_replay): a
+    /// [`Replay`](super::Replay) then chooses again at each point, with no
+    /// [changed branch](super::ReplayError::BranchChanged) to report (CppAD's `CondExp`).
+    /// The derivative is the chosen branch's. On an ordinary tape, it is the chosen handle.
+    ///
+    /// ```
+    /// use tapeless::{Gt, tape::Replay};
+    /// // f(x) = x₀² if x₀ > x₁, else sin x₁, with both branches recorded.
+    /// let mut f = Replay::record(&[2.0, 1.0], |x| {
+    ///     let (x0, x1) = (x.get(0), x.get(1));
+    ///     x0.cond(Gt, x1, x0 * x0, x1.sin())
+    /// });
+    /// let mut g = [0.0; 2];
+    /// assert_eq!(f.gradient(&[3.0, 0.5], &mut g), Ok(9.0));
+    /// assert_eq!(g, [6.0, 0.0]);
+    /// assert_eq!(f.gradient(&[0.0, 0.5], &mut g), Ok(0.5_f64.sin())); // the other side
+    /// assert_eq!(g, [0.0, 0.5_f64.cos()]);
+    /// ```
+    ///
+    /// # Panics
+    /// If an operand is a handle of another tape.
+    #[inline(always)]
+    #[track_caller]
+    pub fn cond<O: crate::CmpOp>(
+        self,
+        op: O,
+        other: impl Operand<'t, T>,
+        then: impl Operand<'t, T>,
+        otherwise: impl Operand<'t, T>,
+    ) -> Self {
+        let _ = op;
+        let b = other.into_var(self.tape);
+        let (t, e) = (then.into_var(self.tape), otherwise.into_var(self.tape));
+        same_tape(self.tape, b.tape);
+        same_tape(self.tape, t.tape);
+        same_tape(self.tape, e.tape);
+        if self.tape.tracing {
+            let r = (self.tape.store.borrow_mut()).trace_cond::<O>(self.rec, b.rec, t.rec, e.rec);
+            Var::from_recorded(self.tape, r)
+        } else if O::test(self.rec.value, b.rec.value) {
+            t
+        } else {
+            e
+        }
+    }
+
     /// `self < other`, kept by a tape made for replay (see [`compare`](Var::compare)).
     #[inline(always)]
     #[track_caller]
