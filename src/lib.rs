@@ -121,7 +121,9 @@ pub use derivatives::{
     vjp,
 };
 #[cfg(feature = "alloc")]
-pub use derivatives::{tape_gradient, tape_hessian, tape_hvp, tape_jacobian, tape_jvp};
+pub use derivatives::{
+    tape_gradient, tape_gradients, tape_hessian, tape_hvp, tape_jacobian, tape_jvp,
+};
 pub use dual::Dual;
 pub use entry::{backprop, gradient, gradient_into, value};
 pub use expr::*;

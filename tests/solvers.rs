@@ -297,4 +297,66 @@ mod with_argmin {
             }
         }
     }
+
+    /// A pseudo-Huber-like loss with a branch on the data, through recorded comparisons:
+    /// `Σ xᵢ²/2` where `|xᵢ| < 1`, `|xᵢ| − 1/2` elsewhere.
+    fn huber<'t>(x: Inputs<'t, f64>) -> TapeVar<'t, f64> {
+        let mut total = x.get(0) * 0.0;
+        for xi in x.iter() {
+            let a = xi.abs();
+            total += if a.lt(1.0) { 0.5 * xi * xi } else { a - 0.5 };
+        }
+        total
+    }
+
+    /// The closed-form gradient of [`huber`].
+    fn huber_gradient(x: &[f64]) -> Vec<f64> {
+        x.iter()
+            .map(|&v| if v.abs() < 1.0 { v } else { v.signum() })
+            .collect()
+    }
+
+    #[test]
+    fn the_replaying_adapter_records_again_where_a_branch_changes() {
+        let replaying = TapeProblem::new(huber);
+        let recording = TapeProblem::new(huber).recording_each_time();
+        let points = [
+            vec![0.5, -0.25, 2.0],
+            vec![0.75, -0.5, 3.0],  // same branches: replayed
+            vec![1.5, -0.5, 3.0],   // x₀ crosses: recorded again
+            vec![1.25, -0.75, 2.5], // replayed
+        ];
+        for x in &points {
+            let g = replaying.gradient(x).unwrap();
+            assert_eq!(g, huber_gradient(x), "at {x:?}");
+            assert_eq!(g, recording.gradient(x).unwrap());
+            assert_eq!(replaying.cost(x).unwrap(), recording.cost(x).unwrap());
+        }
+        // Recorded at the first point and where x₀ crossed; replayed otherwise.
+        assert_eq!(replaying.counts(), (2, 6));
+        assert_eq!(recording.counts(), (0, 0));
+    }
+
+    #[test]
+    fn lbfgs_takes_the_same_path_replaying_as_recording() {
+        let run = |p: TapeProblem<_>| {
+            let solver = LBFGS::new(MoreThuenteLineSearch::new(), 7)
+                .with_tolerance_grad(1e-13)
+                .unwrap()
+                .with_tolerance_cost(0.0)
+                .unwrap();
+            let result = Executor::new(p, solver)
+                .configure(|s| s.param(standard_start(40)).max_iters(500))
+                .run()
+                .expect("L-BFGS runs");
+            let state = result.state();
+            (state.get_best_param().unwrap().clone(), state.get_iter())
+        };
+        let (a, ia) = run(TapeProblem::new(extended_rosenbrock::<f64>));
+        let (b, ib) = run(TapeProblem::new(extended_rosenbrock::<f64>).recording_each_time());
+        assert!(a.iter().all(|v| (v - 1.0).abs() < 1e-8), "{a:?}");
+        assert!(b.iter().all(|v| (v - 1.0).abs() < 1e-8), "{b:?}");
+        // The gradients differ by rounding only, so the paths may part at the end.
+        assert!(ia.abs_diff(ib) <= 3, "{ia} vs {ib} iterations");
+    }
 }

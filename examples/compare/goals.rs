@@ -262,6 +262,39 @@ fn fixed_size(rows: &[Row]) {
         );
     }
 
+    let rt = ratios(rows, "tape_replay", "tape");
+    if rt.is_empty() {
+        println!("  tape_replay ≤ 0.6× tape: not measured (no tape_replay engine)");
+    } else {
+        let geo = (rt.iter().map(|r| r.1.ln()).sum::<f64>() / rt.len() as f64).exp();
+        let each: Vec<String> = rt.iter().map(|r| format!("{} {:.2}", r.0, r.1)).collect();
+        println!(
+            "  tape_replay ≤ 0.6× tape on the geometric mean: {} ({geo:.2}×; {})",
+            verdict(geo <= 0.6),
+            each.join(", ")
+        );
+    }
+    let re = ratios(rows, "tape_replay", "echidna_bc");
+    if re.is_empty() {
+        println!("  tape_replay faster than echidna_bc: not measured (no echidna_bc engine)");
+    } else {
+        let slower: Vec<String> = re
+            .iter()
+            .filter(|r| r.1 >= 1.0)
+            .map(|r| format!("{} ({:.2})", r.0, r.1))
+            .collect();
+        let worst = re.iter().map(|r| r.1).fold(0.0, f64::max);
+        println!(
+            "  tape_replay faster than echidna_bc on every workload: {} (largest tape_replay/echidna_bc {worst:.2}{})",
+            verdict(slower.is_empty()),
+            if slower.is_empty() {
+                String::new()
+            } else {
+                format!("; not on {}", slower.join(", "))
+            }
+        );
+    }
+
     for peer in ["num_dual", "forward"] {
         let r = ratios(rows, "static", peer);
         if r.is_empty() {

@@ -10,6 +10,7 @@
 //! | [`vjp`] | `F(x)`, `sᵀJ(x)` | one seeded reverse sweep per output |
 //! | [`gradients`], `par_gradients` | `∇f` at many points | a loop; `rayon` chunks |
 //! | [`tape_jvp`], [`tape_hvp`], [`tape_hessian`] | as above, run-time sizes | a closure recorded on a `Tape<Dual<T>>` |
+//! | [`tape_gradients`] | `f(x)`, `∇f(x)` at many points | recorded once, replayed ([`Replayer`](crate::tape::Replayer)) |
 //! | [`tape_jacobian`] | `F(x)`, `J(x)`, run-time sizes | one recording, one sweep per output |
 //!
 //! The static ones are allocation-free and return `GenericArray`s with static sizes
@@ -64,7 +65,7 @@ pub use batch::par_gradients;
 pub use forward::{forward_gradient, jvp};
 pub use second::{hessian, hvp, hvp_into};
 #[cfg(feature = "alloc")]
-pub use taped::{tape_gradient, tape_hessian, tape_hvp, tape_jacobian, tape_jvp};
+pub use taped::{tape_gradient, tape_gradients, tape_hessian, tape_hvp, tape_jacobian, tape_jvp};
 pub use vector::{Outputs, jacobian, jacobian_into, vjp};
 
 use generic_array::{ConstArrayLength, GenericArray, IntoArrayLength, typenum::Const};

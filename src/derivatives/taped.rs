@@ -20,7 +20,7 @@ use alloc::vec::Vec;
 
 use crate::Scalar;
 use crate::dual::Dual;
-use crate::tape::{Inputs, Tape, Var};
+use crate::tape::{Inputs, Replayer, Tape, Var};
 
 /// `(f(x), ∇f(x)·v)` for a function recorded on a tape of dual numbers.
 ///
@@ -154,6 +154,59 @@ where
     let mut grad = vec![T::zero(); x.len()];
     let v = tape.gradient(y, &mut grad);
     (v, grad)
+}
+
+/// The values and gradients of a function recorded on a tape, at many points of the same
+/// length: recorded once, at the first point, and replayed at the others (a
+/// [`Replayer`]); a point where a comparison recorded through the handles comes out
+/// otherwise is recorded again. Point `k` is `points[k·n..(k + 1)·n]` with `n = grads.len()
+/// / values.len()`, and its gradient goes to the same range of `grads`.
+///
+/// ```
+/// use tapeless::tape_gradients;
+/// // f = x₀·x₁ at three points of two inputs.
+/// let points = [1.0, 2.0, 3.0, 4.0, 5.0, 6.0];
+/// let (mut values, mut grads) = ([0.0; 3], [0.0; 6]);
+/// let recordings = tape_gradients(&points, &mut values, &mut grads, |x| x.get(0) * x.get(1));
+/// assert_eq!(values, [2.0, 12.0, 30.0]);
+/// assert_eq!(grads, [2.0, 1.0, 4.0, 3.0, 6.0, 5.0]);
+/// assert_eq!(recordings, 1);
+/// ```
+///
+/// Returns how many times the function was recorded.
+///
+/// # Panics
+/// If `points` and `grads` differ in length, or it is not a multiple of `values.len()`.
+#[track_caller]
+pub fn tape_gradients<T, F>(points: &[T], values: &mut [T], grads: &mut [T], f: F) -> usize
+where
+    T: Scalar,
+    F: for<'t> Fn(Inputs<'t, T>) -> Var<'t, T>,
+{
+    assert_eq!(
+        points.len(),
+        grads.len(),
+        "tapeless: the points and the gradients differ in length"
+    );
+    if values.is_empty() {
+        return 0;
+    }
+    assert!(
+        points.len() % values.len() == 0,
+        "tapeless: {} coordinates do not make {} points of one length",
+        points.len(),
+        values.len()
+    );
+    let n = points.len() / values.len();
+    let mut r = Replayer::new(f);
+    for ((x, g), v) in points
+        .chunks_exact(n.max(1))
+        .zip(grads.chunks_exact_mut(n.max(1)))
+        .zip(values.iter_mut())
+    {
+        *v = r.gradient(x, g);
+    }
+    r.recordings()
 }
 
 /// The values and the Jacobian of a vector function recorded on a tape, for sizes known at

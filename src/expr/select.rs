@@ -62,6 +62,23 @@ impl<O: CmpOp, A, B> Cmp<O, A, B> {
     {
         O::test(self.a.value(ctx), self.b.value(ctx))
     }
+
+    /// The outcome while recording: on a tape made for replay, both sides are recorded
+    /// and the comparison is kept with its outcome; otherwise it is evaluated.
+    #[cfg(feature = "alloc")]
+    #[inline(always)]
+    fn record<T: Scalar, Q: crate::tape::Recorder<T>>(&self, rec: &mut Q) -> bool
+    where
+        A: Expr<T>,
+        B: Expr<T>,
+    {
+        if Q::TRACING {
+            let (a, b) = (self.a.record(rec), self.b.record(rec));
+            rec.store().compare::<O>(a, b)
+        } else {
+            self.test(rec)
+        }
+    }
 }
 
 /// Which branch a [`Select`] took: its cache.
@@ -135,7 +152,7 @@ where
     #[cfg(feature = "alloc")]
     #[inline(always)]
     fn record<Q: crate::tape::Recorder<T>>(&self, rec: &mut Q) -> crate::tape::Recorded<T> {
-        if self.cond.test(rec) {
+        if self.cond.record(rec) {
             self.then.record(rec)
         } else {
             self.other.record(rec)

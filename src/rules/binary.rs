@@ -1,6 +1,6 @@
 //! Rules of two and three arguments.
 
-use super::{BinaryRule, TernaryRule};
+use super::{BinaryOp, BinaryRule, TernaryOp, TernaryRule};
 use crate::Scalar;
 
 /// Declares a zero-sized binary rule from its value and its `(value, ∂a, ∂b)` triple.
@@ -24,6 +24,10 @@ macro_rules! binary_rule {
                 $eval
             }
             const PASSES_ADJOINT: bool = $passes;
+            #[inline(always)]
+            fn op(self) -> Option<BinaryOp> {
+                Some(BinaryOp::$name)
+            }
         }
     };
 }
@@ -121,5 +125,9 @@ impl TernaryRule for MulAdd {
     #[inline(always)]
     fn eval<T: Scalar>(self, a: T, b: T, c: T) -> (T, [T; 3]) {
         (a.mul_add(b, c), [b, a, T::one()])
+    }
+    #[inline(always)]
+    fn op(self) -> Option<TernaryOp> {
+        Some(TernaryOp::MulAdd)
     }
 }

@@ -13,9 +13,11 @@
 //! never a panic.
 
 mod binary;
+mod ops;
 mod unary;
 
 pub use binary::*;
+pub use ops::{BinaryOp, TernaryOp, UnaryOp};
 pub use unary::*;
 
 use crate::Scalar;
@@ -28,6 +30,13 @@ pub trait UnaryRule: Copy + Send + Sync + 'static {
     fn value<T: Scalar>(self, x: T) -> T;
     /// `(f(x), f'(x))`.
     fn eval<T: Scalar>(self, x: T) -> (T, T);
+    /// The rule as data, for a [replay](crate::tape::Replay): `Some` for every rule of the
+    /// crate, `None` (the default) for a rule defined elsewhere, which a tape records but a
+    /// replay cannot recompute (it then asks to record again).
+    #[inline(always)]
+    fn op(self) -> Option<UnaryOp> {
+        None
+    }
 }
 
 /// A function of two arguments: `y = f(a, b)`.
@@ -38,6 +47,12 @@ pub trait BinaryRule: Copy + Send + Sync + 'static {
     fn value<T: Scalar>(self, a: T, b: T) -> T;
     /// `(f(a, b), ∂f/∂a, ∂f/∂b)`.
     fn eval<T: Scalar>(self, a: T, b: T) -> (T, T, T);
+    /// The rule as data, for a [replay](crate::tape::Replay); `None` (the default) for a
+    /// rule defined outside the crate.
+    #[inline(always)]
+    fn op(self) -> Option<BinaryOp> {
+        None
+    }
     /// `true` when both partials are 1 whatever the arguments (`+`): the adjoint reaches
     /// both operands unchanged, so the static engine hands it to each operand before
     /// evaluating it (see [`Expr::fused`](crate::Expr::fused)).
@@ -52,6 +67,12 @@ pub trait TernaryRule: Copy + Send + Sync + 'static {
     fn value<T: Scalar>(self, a: T, b: T, c: T) -> T;
     /// `(f(a, b, c), [∂f/∂a, ∂f/∂b, ∂f/∂c])`.
     fn eval<T: Scalar>(self, a: T, b: T, c: T) -> (T, [T; 3]);
+    /// The rule as data, for a [replay](crate::tape::Replay); `None` (the default) for a
+    /// rule defined outside the crate.
+    #[inline(always)]
+    fn op(self) -> Option<TernaryOp> {
+        None
+    }
 }
 
 /// `T` from an `f64` literal: shorthand for the rules.

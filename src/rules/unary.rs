@@ -1,6 +1,6 @@
 //! Rules of one argument.
 
-use super::{UnaryRule, c};
+use super::{UnaryOp, UnaryRule, c};
 use crate::Scalar;
 
 /// Declares a zero-sized unary rule from its value and its `(value, derivative)` pair.
@@ -19,6 +19,10 @@ macro_rules! unary_rule {
             #[inline(always)]
             fn eval<T: Scalar>(self, $y: T) -> (T, T) {
                 $eval
+            }
+            #[inline(always)]
+            fn op(self) -> Option<UnaryOp> {
+                Some(UnaryOp::$name)
             }
         }
     };
@@ -205,6 +209,10 @@ impl UnaryRule for Powi {
             (v, c::<T>(f64::from(n)) * v / x)
         }
     }
+    #[inline(always)]
+    fn op(self) -> Option<UnaryOp> {
+        Some(UnaryOp::Powi(self.0))
+    }
 }
 
 /// `x` raised to a constant real power `p`.
@@ -229,6 +237,10 @@ impl UnaryRule for Powf {
         }
         let v = x.powf(c(p));
         (v, c::<T>(p) * pow_m1(x, v, c(p)))
+    }
+    #[inline(always)]
+    fn op(self) -> Option<UnaryOp> {
+        Some(UnaryOp::Powf(self.0))
     }
 }
 

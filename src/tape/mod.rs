@@ -55,6 +55,15 @@
 //! into the caller's buffer ([`gradient`](Tape::gradient), [`backprop`](Tape::backprop),
 //! [`vjp`](Tape::vjp)).
 //!
+//! ## Replay
+//! A tape made by [`Tape::for_replay`] keeps every operation as data and every comparison
+//! of handles ([`Var::gt`] and its siblings) with its outcome; [`Tape::replay`] (or
+//! [`Replay::record`]) turns it into a [`Replay`], which runs the same rules again at new
+//! inputs of the same length with no recording, and refuses
+//! ([`ReplayError::BranchChanged`]) where a recorded comparison comes out otherwise.
+//! [`Replayer`] records again by itself there. A comparison of [`Var::value`]s is
+//! invisible to the tape.
+//!
 //! ## Safety
 //! A handle [`Var<'t, T>`](Var) borrows its tape, so it cannot outlive it, and a tape
 //! cannot be cleared while a handle of it is alive: the borrow checker says so. Handles of
@@ -75,15 +84,23 @@
 //! reverse sweep notices a NaN in the gradient and then sweeps again, skipping the nodes
 //! the output does not depend on.
 
+mod flat;
 mod inputs;
 mod ops;
 mod record;
+mod replay;
+mod replay_error;
+mod replayer;
 mod store;
 mod sweep;
+mod trace;
 mod var;
 
 pub use inputs::{Inputs, InputsIter};
 pub use record::Recorder;
+pub use replay::Replay;
+pub use replay_error::ReplayError;
+pub use replayer::Replayer;
 pub use store::Recorded;
 pub use var::{Operand, Var};
 
@@ -119,6 +136,8 @@ use crate::Scalar;
 /// ```
 pub struct Tape<T> {
     store: RefCell<Store<T>>,
+    /// Made by [`for_replay`](Tape::for_replay): operations go to the store's trace.
+    tracing: bool,
 }
 
 impl<T: Scalar> Tape<T> {
@@ -136,7 +155,88 @@ impl<T: Scalar> Tape<T> {
     pub const fn new() -> Self {
         Tape {
             store: RefCell::new(Store::new()),
+            tracing: false,
         }
+    }
+
+    /// An empty tape that records for [replay](Replay): every operation is kept as data
+    /// (its rule, its operands, its constants) and every comparison of handles with its
+    /// outcome, so that [`replay`](Tape::replay) can make a function that runs it again
+    /// at other points. Such a tape differentiates as any other
+    /// ([`gradient`](Tape::gradient)), but records more: one slot per operation, no
+    /// folding of terms.
+    ///
+    /// ```
+    /// use tapeless::Tape;
+    /// let tape = Tape::for_replay();
+    /// let [x, y] = tape.input_array([1.0, 2.0]);
+    /// let f = x * y.exp();
+    /// assert_eq!(tape.gradient_vec(f), [2.0_f64.exp(), 2.0_f64.exp()]);
+    /// let mut r = tape.replay(f);
+    /// let mut g = [0.0; 2];
+    /// assert_eq!(r.gradient(&[3.0, 0.0], &mut g), Ok(3.0));
+    /// assert_eq!(g, [1.0, 3.0]);
+    /// ```
+    pub fn for_replay() -> Self {
+        let mut store = Store::new();
+        store.trace = Some(alloc::boxed::Box::new(trace::Trace::new()));
+        Tape {
+            store: RefCell::new(store),
+            tracing: true,
+        }
+    }
+
+    /// `true` for a tape made by [`for_replay`](Tape::for_replay).
+    pub fn is_for_replay(&self) -> bool {
+        self.tracing
+    }
+
+    /// `n` new inputs on the store, whatever the mode; returns the first node.
+    #[inline(always)]
+    fn new_inputs(&self, n: usize) -> u32 {
+        self.store.borrow_mut().inputs(n)
+    }
+
+    /// The [`Replay`] of what this tape recorded, with output `y`: the operations `y` or a
+    /// comparison depends on, and the comparisons. The tape is left as it is.
+    ///
+    /// # Panics
+    /// If the tape was not made by [`for_replay`](Tape::for_replay), or `y` is a handle of
+    /// another tape.
+    #[track_caller]
+    pub fn replay(&self, y: Var<'_, T>) -> Replay<T> {
+        let mut r = Replay::empty();
+        self.replay_into(y, &mut r);
+        r
+    }
+
+    /// [`replay`](Tape::replay) into an existing replay, reusing its memory (to record again
+    /// after a [changed branch](ReplayError::BranchChanged)).
+    ///
+    /// ```
+    /// use tapeless::Tape;
+    /// let mut tape = Tape::for_replay();
+    /// let x = tape.input(2.0_f64);
+    /// let mut r = tape.replay(x.abs());
+    /// tape.clear();
+    /// let x = tape.input(-1.0);
+    /// tape.replay_into(x * x, &mut r);
+    /// assert_eq!(r.value(&[3.0]), Ok(9.0));
+    /// ```
+    ///
+    /// # Panics
+    /// As [`replay`](Tape::replay).
+    #[track_caller]
+    pub fn replay_into(&self, y: Var<'_, T>, replay: &mut Replay<T>) {
+        var::same_tape(self, y.tape);
+        let mut s = self.store.borrow_mut();
+        let slots = s.len() + 1;
+        let store = &mut *s;
+        let Some(trace) = &mut store.trace else {
+            panic!("tapeless: only a tape made by `Tape::for_replay` can be replayed")
+        };
+        trace.fill(slots);
+        replay.build(trace, &store.inputs, y.rec);
     }
 
     /// An empty tape with room for `nodes` nodes (inputs and operations) and their
@@ -222,7 +322,7 @@ impl<T: Scalar> Tape<T> {
     // half again to a small gradient.
     #[inline(always)]
     pub fn input(&self, v: T) -> Var<'_, T> {
-        Var::from_recorded(self, self.store.borrow_mut().input(v))
+        Var::from_recorded(self, Recorded::of_node(self.new_inputs(1), v))
     }
 
     /// One new input per value, as a view the handles are taken from: `x.get(i)`.
@@ -237,7 +337,7 @@ impl<T: Scalar> Tape<T> {
     /// assert_eq!(tape.gradient_vec(y), [6.0, 3.0, 2.0]);
     /// ```
     pub fn inputs<'t>(&'t self, values: &'t [T]) -> Inputs<'t, T> {
-        let first = self.store.borrow_mut().inputs(values.len());
+        let first = self.new_inputs(values.len());
         Inputs::new(self, first, values)
     }
 
@@ -250,7 +350,7 @@ impl<T: Scalar> Tape<T> {
     /// ```
     #[inline(always)]
     pub fn input_array<const N: usize>(&self, values: [T; N]) -> [Var<'_, T>; N] {
-        let first = self.store.borrow_mut().inputs(N);
+        let first = self.new_inputs(N);
         record::fresh(self, first, &values)
     }
 

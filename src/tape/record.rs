@@ -24,6 +24,11 @@ pub(crate) mod sealed {
 /// is one append, with no borrow check of its own. Sealed: the crate makes them
 /// ([`Tape::record`], [`Tape::apply`]).
 pub trait Recorder<T: Scalar>: Ctx<T> + sealed::Sealed<T> {
+    /// `true` when recording onto a tape made [for replay](Tape::for_replay): operations
+    /// are kept as data and the conditions of [`select`](crate::select) as comparisons. A
+    /// constant, so an ordinary recording has no test of the mode.
+    const TRACING: bool = false;
+
     /// Input `i` (`i < INPUTS`).
     fn input_node(&self, i: usize) -> Recorded<T>;
 
@@ -45,13 +50,21 @@ pub trait Recorder<T: Scalar>: Ctx<T> + sealed::Sealed<T> {
     /// Records `rule(a)`: no node, the terms rescaled.
     #[inline(always)]
     fn unary<R: UnaryRule>(&mut self, rule: R, a: Recorded<T>) -> Recorded<T> {
-        self.store().unary(rule, a)
+        if Self::TRACING {
+            self.store().trace_unary(rule, a)
+        } else {
+            self.store().unary(rule, a)
+        }
     }
 
     /// Records `rule(a, b)`: nodes only where the result would depend on more than two.
     #[inline(always)]
     fn binary<R: BinaryRule>(&mut self, rule: R, a: Recorded<T>, b: Recorded<T>) -> Recorded<T> {
-        self.store().binary(rule, a, b)
+        if Self::TRACING {
+            self.store().trace_binary(rule, a, b)
+        } else {
+            self.store().binary(rule, a, b)
+        }
     }
 
     /// Records `rule(a, b, c)`: as `(a, b)`, then that with `c`.
@@ -63,7 +76,11 @@ pub trait Recorder<T: Scalar>: Ctx<T> + sealed::Sealed<T> {
         b: Recorded<T>,
         c: Recorded<T>,
     ) -> Recorded<T> {
-        self.store().ternary(rule, a, b, c)
+        if Self::TRACING {
+            self.store().trace_ternary(rule, a, b, c)
+        } else {
+            self.store().ternary(rule, a, b, c)
+        }
     }
 }
 
@@ -107,20 +124,23 @@ impl<T: Scalar, const N: usize> Source<T> for &[Var<'_, T>; N] {
     }
 }
 
-/// The outermost recorder: the tape's arrays and the `N` inputs.
-struct Args<'a, T, S, const N: usize> {
+/// The outermost recorder: the tape's arrays and the `N` inputs; `TRACE` for a tape made
+/// for replay.
+struct Args<'a, T, S, const N: usize, const TRACE: bool> {
     store: &'a mut Store<T>,
     inputs: S,
 }
 
-impl<T, S, const N: usize> sealed::Sealed<T> for Args<'_, T, S, N> {
+impl<T, S, const N: usize, const TRACE: bool> sealed::Sealed<T> for Args<'_, T, S, N, TRACE> {
     #[inline(always)]
     fn store(&mut self) -> &mut Store<T> {
         self.store
     }
 }
 
-impl<T: Scalar, S: Source<T>, const N: usize> Ctx<T> for Args<'_, T, S, N> {
+impl<T: Scalar, S: Source<T>, const N: usize, const TRACE: bool> Ctx<T>
+    for Args<'_, T, S, N, TRACE>
+{
     const INPUTS: usize = N;
     const DEPTH: usize = 0;
     #[inline(always)]
@@ -132,7 +152,10 @@ impl<T: Scalar, S: Source<T>, const N: usize> Ctx<T> for Args<'_, T, S, N> {
     }
 }
 
-impl<T: Scalar, S: Source<T>, const N: usize> Recorder<T> for Args<'_, T, S, N> {
+impl<T: Scalar, S: Source<T>, const N: usize, const TRACE: bool> Recorder<T>
+    for Args<'_, T, S, N, TRACE>
+{
+    const TRACING: bool = TRACE;
     #[inline(always)]
     fn input_node(&self, i: usize) -> Recorded<T> {
         self.inputs.get(i)
@@ -186,6 +209,7 @@ impl<R: Recorder<T>, T: Scalar> Ctx<T> for BoundRecorder<'_, R, T> {
 }
 
 impl<R: Recorder<T>, T: Scalar> Recorder<T> for BoundRecorder<'_, R, T> {
+    const TRACING: bool = R::TRACING;
     #[inline(always)]
     fn input_node(&self, i: usize) -> Recorded<T> {
         self.outer.input_node(i)
@@ -311,10 +335,31 @@ impl<T: Scalar> Tape<T> {
 
     /// [`record`](Tape::record) without the handles: the first input node and the output.
     fn record_at<E: Expr<T>, const N: usize>(&self, f: &E, x: &[T; N]) -> (u32, Recorded<T>) {
+        if self.tracing {
+            return self.traced_record_at(f, x);
+        }
         // One borrow of the arrays for the inputs and the whole expression.
         let mut store = self.store.borrow_mut();
         let first = store.inputs(N);
-        let y = f.record(&mut Args::<_, _, N> {
+        let y = f.record(&mut Args::<_, _, N, false> {
+            store: &mut store,
+            inputs: Fresh { first, values: x },
+        });
+        (first, y)
+    }
+
+    /// [`record_at`](Tape::record_at) on a tape made for replay, out of line (see
+    /// `trace.rs`).
+    #[cold]
+    #[inline(never)]
+    pub(crate) fn traced_record_at<E: Expr<T>, const N: usize>(
+        &self,
+        f: &E,
+        x: &[T; N],
+    ) -> (u32, Recorded<T>) {
+        let mut store = self.store.borrow_mut();
+        let first = store.inputs(N);
+        let y = f.record(&mut Args::<_, _, N, true> {
             store: &mut store,
             inputs: Fresh { first, values: x },
         });
@@ -352,10 +397,18 @@ impl<T: Scalar> Tape<T> {
         for a in args {
             same_tape(self, a.tape);
         }
-        let y = f.record(&mut Args::<_, _, N> {
-            store: &mut self.store.borrow_mut(),
-            inputs: args,
-        });
+        let store = &mut self.store.borrow_mut();
+        let y = if self.tracing {
+            f.record(&mut Args::<_, _, N, true> {
+                store,
+                inputs: args,
+            })
+        } else {
+            f.record(&mut Args::<_, _, N, false> {
+                store,
+                inputs: args,
+            })
+        };
         Var::from_recorded(self, y)
     }
 }

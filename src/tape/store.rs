@@ -3,9 +3,12 @@
 //! The module is private: [`Store`] is public only so that the sealed
 //! [`Recorder`](super::Recorder) trait can name it; no path outside the crate reaches it.
 
+use alloc::boxed::Box;
 use alloc::vec::Vec;
 
+use super::trace::Trace;
 use crate::Scalar;
+use crate::expr::CmpOp;
 use crate::rules::{BinaryRule, TernaryRule, UnaryRule};
 
 /// The node of constants, and the operands of an input; its adjoint is never read.
@@ -140,6 +143,8 @@ pub struct Store<T> {
     pub(crate) adjoints: Vec<T>,
     /// Which nodes the output depends on (only for the exact sweep, see `sweep.rs`).
     pub(crate) live: Vec<bool>,
+    /// For a tape made for replay: the operations as data, recorded instead of `nodes`.
+    pub(crate) trace: Option<Box<Trace<T>>>,
 }
 
 impl<T: Scalar> Store<T> {
@@ -150,6 +155,7 @@ impl<T: Scalar> Store<T> {
             lead: 0,
             adjoints: Vec::new(),
             live: Vec::new(),
+            trace: None,
         }
     }
 
@@ -158,6 +164,9 @@ impl<T: Scalar> Store<T> {
         self.nodes.clear();
         self.inputs.clear();
         self.lead = 0;
+        if let Some(t) = &mut self.trace {
+            t.clear();
+        }
     }
 
     /// The number of nodes, the slot not counted: the leading inputs and `nodes`.
@@ -173,12 +182,6 @@ impl<T: Scalar> Store<T> {
             Ok(i) => i,
             Err(_) => full(),
         }
-    }
-
-    /// A new input with value `v`.
-    #[inline(always)]
-    pub(crate) fn input(&mut self, value: T) -> Recorded<T> {
-        Recorded::of_node(self.inputs(1), value)
     }
 
     /// `n` new inputs, nodes `first..first + n`; returns `first`. Before any operation
@@ -210,7 +213,7 @@ impl<T: Scalar> Store<T> {
 
     /// Appends the node `Σ partials[k] · nodes[k]` and returns its index.
     #[inline(always)]
-    fn push(&mut self, args: [u32; 2], partials: [T; 2]) -> u32 {
+    pub(crate) fn push(&mut self, args: [u32; 2], partials: [T; 2]) -> u32 {
         let node = self.next_node();
         self.nodes.push(Node { args, partials });
         node
@@ -306,6 +309,16 @@ impl<T: Scalar> Store<T> {
     ) -> Recorded<T> {
         let (value, da, db) = rule.eval(a.value, b.value);
         self.combine(value, a, da, b, db)
+    }
+
+    /// `a ∘ b` for the comparison `O`; a tape made for replay keeps it with its outcome.
+    #[inline(always)]
+    pub(crate) fn compare<O: CmpOp>(&mut self, a: Recorded<T>, b: Recorded<T>) -> bool {
+        if self.trace.is_some() {
+            self.trace_compare::<O>(a, b)
+        } else {
+            O::test(a.value, b.value)
+        }
     }
 
     /// Records `rule(a, b, c)`: as `(a, b)`, then that with `c`.

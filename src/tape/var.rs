@@ -123,7 +123,12 @@ impl<'t, T: Scalar> Var<'t, T> {
     /// ```
     #[inline(always)]
     pub fn unary<R: UnaryRule>(self, rule: R) -> Self {
-        let r = self.tape.store.borrow_mut().unary(rule, self.recorded());
+        let mut s = self.tape.store.borrow_mut();
+        let r = if self.tape.tracing {
+            s.trace_unary(rule, self.rec)
+        } else {
+            s.unary(rule, self.recorded())
+        };
         Var::from_recorded(self.tape, r)
     }
 
@@ -136,7 +141,12 @@ impl<'t, T: Scalar> Var<'t, T> {
     pub fn binary<R: BinaryRule>(self, rule: R, other: impl Operand<'t, T>) -> Self {
         let b = other.into_var(self.tape);
         same_tape(self.tape, b.tape);
-        let r = (self.tape.store.borrow_mut()).binary(rule, self.recorded(), b.recorded());
+        let mut s = self.tape.store.borrow_mut();
+        let r = if self.tape.tracing {
+            s.trace_binary(rule, self.rec, b.rec)
+        } else {
+            s.binary(rule, self.recorded(), b.recorded())
+        };
         Var::from_recorded(self.tape, r)
     }
 
@@ -156,13 +166,112 @@ impl<'t, T: Scalar> Var<'t, T> {
         let c = c.into_var(self.tape);
         same_tape(self.tape, b.tape);
         same_tape(self.tape, c.tape);
-        let r = (self.tape.store.borrow_mut()).ternary(
-            rule,
-            self.recorded(),
-            b.recorded(),
-            c.recorded(),
-        );
+        let mut s = self.tape.store.borrow_mut();
+        let r = if self.tape.tracing {
+            s.trace_ternary(rule, self.rec, b.rec, c.rec)
+        } else {
+            s.ternary(rule, self.recorded(), b.recorded(), c.recorded())
+        };
         Var::from_recorded(self.tape, r)
+    }
+
+    /// `self ∘ other` for the comparison `op` ([`Lt`](crate::Lt), [`Le`](crate::Le),
+    /// [`Gt`](crate::Gt), [`Ge`](crate::Ge)); false if either is NaN. A tape made
+    /// [for replay](Tape::for_replay) keeps the comparison and its outcome, so a
+    /// [`Replay`](super::Replay) at another point knows when the branch it decides changes.
+    /// A comparison of [`value`](Var::value)s is invisible to the tape: compare handles.
+    ///
+    /// ```
+    /// use tapeless::{Gt, Tape};
+    /// let tape = Tape::new();
+    /// let [x, y] = tape.input_array([2.0, 1.0]);
+    /// assert!(x.compare(Gt, y) && x.gt(y) && !x.lt(1.5));
+    /// ```
+    ///
+    /// # Panics
+    /// If `other` is a handle of another tape.
+    #[inline(always)]
+    #[track_caller]
+    pub fn compare<O: crate::CmpOp>(self, op: O, other: impl Operand<'t, T>) -> bool {
+        let _ = op;
+        let b = other.into_var(self.tape);
+        same_tape(self.tape, b.tape);
+        (self.tape.store.borrow_mut()).compare::<O>(self.recorded(), b.recorded())
+    }
+
+    /// `if self ∘ other { then } else { otherwise }` for the comparison `op`, with both
+    /// branches recorded on a tape made [for replay](Tape::for_replay): a
+    /// [`Replay`](super::Replay) then chooses again at each point, with no
+    /// [changed branch](super::ReplayError::BranchChanged) to report (CppAD's `CondExp`).
+    /// The derivative is the chosen branch's. On an ordinary tape, it is the chosen handle.
+    ///
+    /// ```
+    /// use tapeless::{Gt, tape::Replay};
+    /// // f(x) = x₀² if x₀ > x₁, else sin x₁, with both branches recorded.
+    /// let mut f = Replay::record(&[2.0, 1.0], |x| {
+    ///     let (x0, x1) = (x.get(0), x.get(1));
+    ///     x0.cond(Gt, x1, x0 * x0, x1.sin())
+    /// });
+    /// let mut g = [0.0; 2];
+    /// assert_eq!(f.gradient(&[3.0, 0.5], &mut g), Ok(9.0));
+    /// assert_eq!(g, [6.0, 0.0]);
+    /// assert_eq!(f.gradient(&[0.0, 0.5], &mut g), Ok(0.5_f64.sin())); // the other side
+    /// assert_eq!(g, [0.0, 0.5_f64.cos()]);
+    /// ```
+    ///
+    /// # Panics
+    /// If an operand is a handle of another tape.
+    #[inline(always)]
+    #[track_caller]
+    pub fn cond<O: crate::CmpOp>(
+        self,
+        op: O,
+        other: impl Operand<'t, T>,
+        then: impl Operand<'t, T>,
+        otherwise: impl Operand<'t, T>,
+    ) -> Self {
+        let _ = op;
+        let b = other.into_var(self.tape);
+        let (t, e) = (then.into_var(self.tape), otherwise.into_var(self.tape));
+        same_tape(self.tape, b.tape);
+        same_tape(self.tape, t.tape);
+        same_tape(self.tape, e.tape);
+        if self.tape.tracing {
+            let r = (self.tape.store.borrow_mut()).trace_cond::<O>(self.rec, b.rec, t.rec, e.rec);
+            Var::from_recorded(self.tape, r)
+        } else if O::test(self.rec.value, b.rec.value) {
+            t
+        } else {
+            e
+        }
+    }
+
+    /// `self < other`, kept by a tape made for replay (see [`compare`](Var::compare)).
+    #[inline(always)]
+    #[track_caller]
+    pub fn lt(self, other: impl Operand<'t, T>) -> bool {
+        self.compare(crate::Lt, other)
+    }
+
+    /// `self <= other`, kept by a tape made for replay (see [`compare`](Var::compare)).
+    #[inline(always)]
+    #[track_caller]
+    pub fn le(self, other: impl Operand<'t, T>) -> bool {
+        self.compare(crate::Le, other)
+    }
+
+    /// `self > other`, kept by a tape made for replay (see [`compare`](Var::compare)).
+    #[inline(always)]
+    #[track_caller]
+    pub fn gt(self, other: impl Operand<'t, T>) -> bool {
+        self.compare(crate::Gt, other)
+    }
+
+    /// `self >= other`, kept by a tape made for replay (see [`compare`](Var::compare)).
+    #[inline(always)]
+    #[track_caller]
+    pub fn ge(self, other: impl Operand<'t, T>) -> bool {
+        self.compare(crate::Ge, other)
     }
 
     /// `selfⁿ` for a constant integer `n`.
