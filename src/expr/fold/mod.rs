@@ -7,8 +7,8 @@
 //!   `K·(stages + 1)·steps` numbers, allocated on the first call and kept after; every
 //!   step is evaluated once forward;
 //! - [`Checkpoints`] keep nothing but states on the call stack (recursive bisection,
-//!   logarithmic checkpointing): no heap, `K·(⌈log₂ steps⌉ + 1)` numbers on the stack
-//!   besides one step's work, and each step evaluated forward about `2 + ½·log₂ steps`
+//!   logarithmic checkpointing): no heap, `K·⌈log₂ steps⌉` numbers on the stack besides
+//!   one step's work, and each step evaluated forward about `2 + ½·log₂ steps`
 //!   times instead of once.
 //!
 //! A step's reverse sweep makes component `k` of each layer and sweeps it with the adjoint
@@ -199,19 +199,23 @@ where
 
     /// One step back from the state and stages in `slots` (remade or kept): adds the
     /// inputs' share into `sink` and turns `adj`, the adjoint of `sₜ₊₁`, into that of `sₜ`.
+    /// `back` is the caller's buffer for the adjoints of the state and stages (one for the
+    /// whole sweep: a fresh one per step would be written whole, and probed page by page).
     #[inline(always)]
     fn retreat<T: Scalar, C: Ctx<T>, S: Sink<T>>(
         &self,
         ctx: &C,
         t: usize,
-        slots: &Slots<T, K>,
+        (slots, back): (&Slots<T, K>, &mut Slots<T, K>),
         adj: &mut [T; K],
         sink: &mut S,
     ) where
         L: LayersOf<T>,
     {
-        let mut back = [[T::zero(); K]; MAX_STAGES + 1];
-        self.step.retreat(ctx, t, slots, adj, &mut back, sink);
+        for row in &mut back[..=L::STAGES] {
+            *row = [T::zero(); K];
+        }
+        self.step.retreat(ctx, t, slots, adj, back, sink);
         *adj = back[0];
     }
 
@@ -291,9 +295,10 @@ where
         }
         let (y, mut adj) = self.finish(ctx, &slots[0], adj, sink);
         if used > 0 {
+            let mut back = [[T::zero(); K]; MAX_STAGES + 1];
             for (t, step) in kept.chunks_exact(used).enumerate().rev() {
                 slots.as_flattened_mut()[..used].copy_from_slice(step);
-                self.retreat(ctx, t, &slots, &mut adj, sink);
+                self.retreat(ctx, t, (&slots, &mut back), &mut adj, sink);
             }
         }
         self.begin(ctx, &adj, sink);
@@ -309,13 +314,15 @@ where
 {
     /// The steps `t0..t1` swept back from checkpoints: the state at their middle is made
     /// from `sₜ₀`, the second half swept first, then the first; `adj` goes in as the
-    /// adjoint of `sₜ₁` and comes out as that of `sₜ₀`.
+    /// adjoint of `sₜ₁` and comes out as that of `sₜ₀`. Each level keeps one state; the
+    /// steps are made in `scratch`, their adjoints in `back`, shared by every level.
     fn bisect<T: Scalar, C: Ctx<T>, S: Sink<T>>(
         &self,
         ctx: &C,
         (t0, t1): (usize, usize),
         s: &[T; K],
         adj: &mut [T; K],
+        (scratch, back): (&mut Slots<T, K>, &mut Slots<T, K>),
         sink: &mut S,
     ) where
         L: LayersOf<T>,
@@ -323,21 +330,19 @@ where
         match t1 - t0 {
             0 => {}
             1 => {
-                let mut slots = [[T::zero(); K]; MAX_STAGES + 1];
-                slots[0] = *s;
-                self.step.advance(ctx, t0, &mut slots);
-                self.retreat(ctx, t0, &slots, adj, sink);
+                scratch[0] = *s;
+                self.step.advance(ctx, t0, scratch);
+                self.retreat(ctx, t0, (scratch, back), adj, sink);
             }
             n => {
                 let mid = t0 + n / 2;
-                let mut slots = [[T::zero(); K]; MAX_STAGES + 1];
-                slots[0] = *s;
+                scratch[0] = *s;
                 for t in t0..mid {
-                    slots[0] = self.step.advance(ctx, t, &mut slots);
+                    scratch[0] = self.step.advance(ctx, t, scratch);
                 }
-                let s_mid = slots[0];
-                self.bisect(ctx, (mid, t1), &s_mid, adj, sink);
-                self.bisect(ctx, (t0, mid), s, adj, sink);
+                let s_mid = scratch[0];
+                self.bisect(ctx, (mid, t1), &s_mid, adj, (scratch, back), sink);
+                self.bisect(ctx, (t0, mid), s, adj, (scratch, back), sink);
             }
         }
     }
@@ -357,7 +362,9 @@ where
             slots[0] = self.step.advance(ctx, t, &mut slots);
         }
         let (y, mut adj) = self.finish(ctx, &slots[0], adj, sink);
-        self.bisect(ctx, (0, self.steps), &s0, &mut adj, sink);
+        let mut back = [[T::zero(); K]; MAX_STAGES + 1];
+        let scratch = (&mut slots, &mut back);
+        self.bisect(ctx, (0, self.steps), &s0, &mut adj, scratch, sink);
         self.begin(ctx, &adj, sink);
         y
     }
