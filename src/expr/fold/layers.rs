@@ -135,12 +135,7 @@ fn sweep_layer<T, C, S, F, E, const K: usize>(
     E: IntoNode,
     E::Node: Expr<T>,
 {
-    let at = Step {
-        level: C::FOLDS,
-        t,
-        len: K,
-        stages,
-    };
+    let at = Step::new(C::FOLDS, t, K, stages);
     let inner = StepCtx {
         outer: ctx,
         slots: slots.as_flattened(),
@@ -170,12 +165,7 @@ where
     E: IntoNode,
     E::Node: Expr<T>,
 {
-    let at = Step {
-        level: C::FOLDS,
-        t,
-        len: K,
-        stages,
-    };
+    let at = Step::new(C::FOLDS, t, K, stages);
     let inner = StepCtx {
         outer: ctx,
         slots: slots.as_flattened(),
@@ -209,12 +199,7 @@ where
         sweep_layer(&self.0, ctx, t, 0, (slots, adj, back), sink);
     }
     fn extent(&self, t: usize, k: usize) -> usize {
-        let at = Step {
-            level: 0,
-            t,
-            len: k,
-            stages: 0,
-        };
+        let at = Step::new(0, t, k, 0);
         (0..k).fold(0, |m, j| m.max((self.0)(at, j).into_node().extent()))
     }
     #[cfg(feature = "alloc")]
@@ -225,12 +210,7 @@ where
         k: usize,
         slots: &mut Vec<crate::tape::Recorded<T>>,
     ) -> Vec<crate::tape::Recorded<T>> {
-        let at = Step {
-            level: R::FOLDS,
-            t,
-            len: k,
-            stages: 0,
-        };
+        let at = Step::new(R::FOLDS, t, k, 0);
         let mut inner = crate::tape::StateRecorder::new(rec, slots);
         (0..k)
             .map(|j| (self.0)(at, j).into_node().record(&mut inner))
@@ -274,12 +254,7 @@ where
         self.0.retreat(ctx, t, slots, &stage, back, sink);
     }
     fn extent(&self, t: usize, k: usize) -> usize {
-        let at = Step {
-            level: 0,
-            t,
-            len: k,
-            stages: P::STAGES + 1,
-        };
+        let at = Step::new(0, t, k, P::STAGES + 1);
         let last = (0..k).fold(0, |m, j| m.max((self.1)(at, j).into_node().extent()));
         last.max(self.0.extent(t, k))
     }
@@ -293,12 +268,7 @@ where
     ) -> Vec<crate::tape::Recorded<T>> {
         let stage = self.0.record(rec, t, k, slots);
         slots.extend(stage);
-        let at = Step {
-            level: R::FOLDS,
-            t,
-            len: k,
-            stages: P::STAGES + 1,
-        };
+        let at = Step::new(R::FOLDS, t, k, P::STAGES + 1);
         let mut inner = crate::tape::StateRecorder::new(rec, slots);
         (0..k)
             .map(|j| (self.1)(at, j).into_node().record(&mut inner))

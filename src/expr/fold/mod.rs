@@ -141,12 +141,7 @@ where
     /// The step handle of the result.
     #[inline(always)]
     fn last(&self, level: usize) -> Step {
-        Step {
-            level,
-            t: self.steps,
-            len: K,
-            stages: 0,
-        }
+        Step::new(level, self.steps, K, 0)
     }
 
     /// `s₀`.

@@ -11,13 +11,25 @@ use crate::expr::{Ctx, Expr, Sink};
 /// (in a step of several layers, [`fold_staged`]), each an expression like any other.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Step {
-    pub(crate) level: usize,
-    pub(crate) t: usize,
-    pub(crate) len: usize,
-    pub(crate) stages: usize,
+    level: usize,
+    t: usize,
+    len: usize,
+    stages: usize,
 }
 
 impl Step {
+    /// Step `t` at fold nesting depth `level`, of a state of `len`, in a layer that reads
+    /// `stages` stages.
+    #[inline(always)]
+    pub(crate) const fn new(level: usize, t: usize, len: usize, stages: usize) -> Self {
+        Step {
+            level,
+            t,
+            len,
+            stages,
+        }
+    }
+
     /// Component `k` of the state this step starts from.
     ///
     /// # Panics
