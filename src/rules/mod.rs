@@ -11,6 +11,45 @@
 //!
 //! Domain edges give the IEEE value and the derivative stated on each rule (±∞ or NaN),
 //! never a panic.
+//!
+//! ## Rules of your own
+//! A function the crate lacks is a zero-sized type implementing [`UnaryRule`],
+//! [`BinaryRule`] or [`TernaryRule`]: its value and partial derivatives, written once and
+//! generic over [`Scalar`]. It then works as a built-in rule does in every engine: in static
+//! expressions ([`apply`](crate::apply), [`apply2`](crate::apply2), [`apply3`](crate::apply3),
+//! or the methods of the same names on every expression), on tape handles
+//! ([`Var::apply`](crate::tape::Var::apply), with the `alloc` feature), on dual numbers
+//! ([`Dual::apply`](crate::Dual::apply)), and when a static expression is recorded onto a
+//! tape. Because the derivative is generic too, the reverse sweep runs it on dual numbers and
+//! [`hvp`](crate::hvp) and [`hessian`](crate::hessian) are exact. The `lambert_w` example
+//! adds the Lambert W function this way.
+//!
+//! ```
+//! use tapeless::prelude::*;
+//! use tapeless::{Dual, hvp, rules::UnaryRule};
+//!
+//! /// `ln(cosh x)`, derivative `tanh x`.
+//! #[derive(Clone, Copy)]
+//! struct LogCosh;
+//! impl UnaryRule for LogCosh {
+//!     const NAME: &'static str = "log_cosh";
+//!     fn value<T: Scalar>(self, x: T) -> T {
+//!         x.cosh().ln()
+//!     }
+//!     fn eval<T: Scalar>(self, x: T) -> (T, T) {
+//!         (x.cosh().ln(), x.tanh())
+//!     }
+//! }
+//!
+//! let (x,) = vars();
+//! let f = x.apply(LogCosh) * 2.0;
+//! let (_, g) = gradient(&f, [0.5]);
+//! assert_eq!(g[0], 2.0 * 0.5_f64.tanh());
+//! // Second order through the generic derivative: (ln cosh)'' = 1 − tanh².
+//! let (_, _, hv) = hvp(&f, [0.5], [1.0]);
+//! assert!((hv[0] - 2.0 * (1.0 - 0.5_f64.tanh().powi(2))).abs() < 1e-15);
+//! assert_eq!(Dual::new(0.5, 1.0).apply(LogCosh).tangent(), 0.5_f64.tanh());
+//! ```
 
 mod binary;
 mod unary;

@@ -165,6 +165,80 @@ impl<'t, T: Scalar> Var<'t, T> {
         Var::from_recorded(self.tape, r)
     }
 
+    /// `rule(self)` for any rule of one argument, the crate's or your own: the same as
+    /// [`unary`](Var::unary), spelled as on static expressions
+    /// ([`Node::apply`](crate::Node::apply)) and dual numbers ([`Dual::apply`](crate::Dual::apply)).
+    ///
+    /// ```
+    /// use tapeless::{Scalar, Tape, rules::UnaryRule};
+    ///
+    /// /// `x³`, derivative `3x²`.
+    /// #[derive(Clone, Copy)]
+    /// struct Cube;
+    /// impl UnaryRule for Cube {
+    ///     const NAME: &'static str = "cube";
+    ///     fn value<T: Scalar>(self, x: T) -> T {
+    ///         x * x * x
+    ///     }
+    ///     fn eval<T: Scalar>(self, x: T) -> (T, T) {
+    ///         (x * x * x, T::from_f64(3.0) * x * x)
+    ///     }
+    /// }
+    ///
+    /// let tape = Tape::new();
+    /// let [x, y] = tape.input_array([2.0, 5.0]);
+    /// let f = (x * y).apply(Cube);
+    /// assert_eq!(f.value(), 1000.0);
+    /// assert_eq!(tape.gradient_vec(f), [3.0 * 100.0 * 5.0, 3.0 * 100.0 * 2.0]);
+    /// ```
+    #[inline(always)]
+    pub fn apply<R: UnaryRule>(self, rule: R) -> Self {
+        self.unary(rule)
+    }
+
+    /// `rule(self, other)` for any rule of two arguments: the same as
+    /// [`binary`](Var::binary).
+    ///
+    /// ```
+    /// use tapeless::{Tape, rules::Hypot};
+    /// let tape = Tape::new();
+    /// let [x, y] = tape.input_array([3.0, 4.0]);
+    /// let f = x.apply2(Hypot, y);
+    /// assert_eq!((f.value(), tape.gradient_vec(f)), (5.0, vec![0.6, 0.8]));
+    /// ```
+    ///
+    /// # Panics
+    /// If `other` is a handle of another tape.
+    #[inline(always)]
+    #[track_caller]
+    pub fn apply2<R: BinaryRule>(self, rule: R, other: impl Operand<'t, T>) -> Self {
+        self.binary(rule, other)
+    }
+
+    /// `rule(self, b, c)` for any rule of three arguments: the same as
+    /// [`ternary`](Var::ternary).
+    ///
+    /// ```
+    /// use tapeless::{Tape, rules::MulAdd};
+    /// let tape = Tape::new();
+    /// let [x, y] = tape.input_array([2.0, 3.0]);
+    /// let f = x.apply3(MulAdd, y, 1.0);
+    /// assert_eq!((f.value(), tape.gradient_vec(f)), (7.0, vec![3.0, 2.0]));
+    /// ```
+    ///
+    /// # Panics
+    /// If `b` or `c` is a handle of another tape.
+    #[inline(always)]
+    #[track_caller]
+    pub fn apply3<R: TernaryRule>(
+        self,
+        rule: R,
+        b: impl Operand<'t, T>,
+        c: impl Operand<'t, T>,
+    ) -> Self {
+        self.ternary(rule, b, c)
+    }
+
     /// `selfⁿ` for a constant integer `n`.
     #[inline(always)]
     pub fn powi(self, n: i32) -> Self {
