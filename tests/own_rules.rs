@@ -194,3 +194,48 @@ fn hvp_against_finite_differences_of_the_gradient() {
         assert_close!(hv[0], exact, 1e-11, 1e-15, "W''({p:e})");
     }
 }
+
+/// W through the `f64`-only path, as a foreign library would give it: `(W, W')` in `f64`.
+#[derive(Clone, Copy)]
+struct ForeignW;
+
+impl tapeless::rules::F64Rule for ForeignW {
+    const NAME: &'static str = "foreign_w";
+    fn eval(self, x: f64) -> (f64, f64) {
+        let w = rule::lambert_w(x);
+        (w, if x == 0.0 { 1.0 } else { closed_form(w, x) })
+    }
+}
+
+#[test]
+fn f64_only_rule_in_the_first_order_engines() {
+    let (x, y) = vars();
+    let f = apply_f64(ForeignW, x * y) + y * apply_f64(ForeignW, x);
+    for p in POINTS {
+        let (v, g) = gradient(&f, p);
+        let (hv, hg) = by_hand(p[0], p[1]);
+        assert_close!(v, hv);
+        assert_close!(g[0], hg[0]);
+        assert_close!(g[1], hg[1]);
+        // The same numbers as the generic rule: W and W/(x(1 + W)) computed alike.
+        assert_eq!(
+            gradient(&static_f(), p),
+            (v, g),
+            "f64 rule vs generic at {p:?}"
+        );
+        // Tape handles and recording.
+        let tape = Tape::new();
+        let [a, b] = tape.input_array(p);
+        let h = (a * b).apply_f64(ForeignW) + b * a.apply_f64(ForeignW);
+        assert_eq!((h.value(), tape.gradient_vec(h)), (v, g.to_vec()));
+        let tape = Tape::new();
+        let (_, r) = tape.record(&f, p);
+        assert_eq!(tape.gradient_vec(r), g.to_vec(), "recorded at {p:?}");
+        // f32, evaluated through f64, against the f64 closed form.
+        let q = [p[0] as f32, p[1] as f32];
+        let (_, g32) = gradient(&f, q);
+        let (_, hq) = by_hand(f64::from(q[0]), f64::from(q[1]));
+        assert_close!(g32[0], hq[0], common::REL32, common::ABS32);
+        assert_close!(g32[1], hq[1], common::REL32, common::ABS32);
+    }
+}

@@ -1,6 +1,6 @@
 //! Operators, builder methods and free functions: how expressions are written.
 
-use super::{Binary, Cst, Ternary, Unary};
+use super::{Binary, Cst, Ternary, Unary, UnaryF64};
 use crate::rules;
 
 mod sealed {
@@ -218,6 +218,14 @@ macro_rules! unary_builders {
                 Unary::new(rule, e.into_node())
             }
 
+            /// `rule(e)` for a rule written for `f64` only ([`F64Rule`](rules::F64Rule), a
+            /// foreign black box): first derivatives in `f64` and `f32`; a compile error where
+            /// dual numbers are needed (`hvp`, `hessian`, `jvp`). See [`F64Rule`](rules::F64Rule).
+            #[inline(always)]
+            pub fn apply_f64<R: rules::F64Rule, E: IntoNode>(rule: R, e: E) -> UnaryF64<R, E::Node> {
+                UnaryF64::new(rule, e.into_node())
+            }
+
             /// `rule(a, b)`: a rule of two arguments ([`BinaryRule`](rules::BinaryRule)), the
             /// crate's or your own, applied to two expressions (see [`apply`]).
             ///
@@ -362,6 +370,7 @@ node!([] Cst);
 node!([] super::At);
 node!([] super::Ph);
 node!([R: Copy, E: Copy,] Unary<R, E>);
+node!([R: Copy, E: Copy,] UnaryF64<R, E>);
 node!([R: Copy, A: Copy, B: Copy,] Binary<R, A, B>);
 node!([R: Copy, A: Copy, B: Copy, C: Copy,] Ternary<R, A, B, C>);
 node!([B: Copy, F: Copy,] super::Let<B, F>);

@@ -115,6 +115,17 @@ impl<T: Scalar> Recorded<T> {
         }
     }
 
+    /// The result `value` of a function of `self` alone with derivative `d`: a constant
+    /// stays one, otherwise the terms are rescaled (no node).
+    #[inline(always)]
+    pub(crate) fn through(self, value: T, d: T) -> Self {
+        if self.is_constant() {
+            Recorded::constant(value)
+        } else {
+            self.rescaled(value, d)
+        }
+    }
+
     /// The terms `(node, scale)`; a slot term seeds the slot, whose adjoint is not read.
     #[inline(always)]
     pub(crate) fn terms(self) -> [(u32, T); 2] {
@@ -289,11 +300,7 @@ impl<T: Scalar> Store<T> {
     #[inline(always)]
     pub(crate) fn unary<R: UnaryRule>(&mut self, rule: R, a: Recorded<T>) -> Recorded<T> {
         let (value, d) = rule.eval(a.value);
-        if a.is_constant() {
-            Recorded::constant(value)
-        } else {
-            a.rescaled(value, d)
-        }
+        a.through(value, d)
     }
 
     /// Records `rule(a, b)`: nodes only if the result has more than two terms.

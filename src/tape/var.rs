@@ -3,7 +3,7 @@
 use super::Tape;
 use super::store::{Recorded, SLOT};
 use crate::Scalar;
-use crate::rules::{self, BinaryRule, TernaryRule, UnaryRule};
+use crate::rules::{self, BinaryRule, EvalIn, TernaryRule, UnaryRule};
 
 /// A value recorded on a [`Tape`]: a copyable handle (the tape, a node index, the value).
 ///
@@ -194,6 +194,36 @@ impl<'t, T: Scalar> Var<'t, T> {
     #[inline(always)]
     pub fn apply<R: UnaryRule>(self, rule: R) -> Self {
         self.unary(rule)
+    }
+
+    /// `rule(self)` for a rule written for `f64` only ([`F64Rule`](crate::rules::F64Rule)):
+    /// on tapes of `f64` and `f32`; a compile error on a tape of dual numbers
+    /// ([`tape_hvp`](crate::tape_hvp), [`tape_hessian`](crate::tape_hessian)).
+    ///
+    /// ```
+    /// use tapeless::{Tape, rules::F64Rule};
+    ///
+    /// /// Stands for a function from elsewhere: f(x) = x·eˣ, f'(x) = (1 + x)eˣ.
+    /// #[derive(Clone, Copy)]
+    /// struct Foreign;
+    /// impl F64Rule for Foreign {
+    ///     const NAME: &'static str = "foreign";
+    ///     fn eval(self, x: f64) -> (f64, f64) {
+    ///         let e = x.exp();
+    ///         (x * e, (1.0 + x) * e)
+    ///     }
+    /// }
+    ///
+    /// let tape = Tape::new();
+    /// let [x, y] = tape.input_array([0.5, 2.0]);
+    /// let f = (x * y).apply_f64(Foreign);
+    /// let e = 1.0_f64.exp();
+    /// assert_eq!(tape.gradient_vec(f), [2.0 * 2.0 * e, 0.5 * 2.0 * e]);
+    /// ```
+    #[inline(always)]
+    pub fn apply_f64<R: EvalIn<T>>(self, rule: R) -> Self {
+        let (y, d) = rule.eval_in(self.rec.value);
+        Var::from_recorded(self.tape, self.rec.through(y, d))
     }
 
     /// `rule(self, other)` for any rule of two arguments: the same as
