@@ -75,6 +75,7 @@
 //! reverse sweep notices a NaN in the gradient and then sweeps again, skipping the nodes
 //! the output does not depend on.
 
+mod external;
 mod inputs;
 mod ops;
 mod record;

@@ -231,7 +231,14 @@ impl<T: Scalar> Store<T> {
     /// union of their terms, each scaled by its operand's partial, a node that is a term
     /// of both merged. Nodes are appended only when more than two terms are left.
     #[inline(always)]
-    fn combine(&mut self, value: T, a: Recorded<T>, da: T, b: Recorded<T>, db: T) -> Recorded<T> {
+    pub(crate) fn combine(
+        &mut self,
+        value: T,
+        a: Recorded<T>,
+        da: T,
+        b: Recorded<T>,
+        db: T,
+    ) -> Recorded<T> {
         if b.is_constant() {
             return a.rescaled(value, da);
         }
