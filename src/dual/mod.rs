@@ -26,6 +26,7 @@ mod ops;
 mod scalar;
 
 use crate::Scalar;
+use crate::rules::{BinaryRule, TernaryRule, UnaryRule};
 
 /// A dual number: a value and `N` tangents (one by default).
 ///
@@ -101,6 +102,62 @@ impl<T: Scalar, const N: usize> Dual<T, N> {
             *e = T::one();
         }
         d
+    }
+}
+
+impl<T: Scalar, const N: usize> Dual<T, N> {
+    /// `rule(self)` for any rule of one argument, the crate's or your own: the chain rule
+    /// `f(a + ε) = f(a) + f'(a)·ε` around the rule's `eval`, as every built-in function of
+    /// a dual number is. A rule used in a static expression is also evaluated this way by
+    /// [`hvp`](crate::hvp) and [`hessian`](crate::hessian), with the rule's `eval` itself
+    /// run on dual numbers: its derivative must be written generically (over `T: Scalar`).
+    ///
+    /// ```
+    /// use tapeless::{Dual, Scalar, rules::UnaryRule};
+    ///
+    /// /// `x³`, derivative `3x²`.
+    /// #[derive(Clone, Copy)]
+    /// struct Cube;
+    /// impl UnaryRule for Cube {
+    ///     const NAME: &'static str = "cube";
+    ///     fn value<T: Scalar>(self, x: T) -> T {
+    ///         x * x * x
+    ///     }
+    ///     fn eval<T: Scalar>(self, x: T) -> (T, T) {
+    ///         (x * x * x, T::from_f64(3.0) * x * x)
+    ///     }
+    /// }
+    ///
+    /// let y = Dual::new(2.0, 1.0).apply(Cube);
+    /// assert_eq!((y.re, y.tangent()), (8.0, 12.0));
+    /// ```
+    #[inline(always)]
+    pub fn apply<R: UnaryRule>(self, rule: R) -> Self {
+        ops::unary(rule, self)
+    }
+
+    /// `rule(self, b)` for any rule of two arguments: tangent `∂ₐf·ȧ + ∂_b f·ḃ`.
+    ///
+    /// ```
+    /// use tapeless::{Dual, rules::Hypot};
+    /// let y = Dual::new(3.0, 1.0).apply2(Hypot, Dual::new(4.0, 0.0));
+    /// assert_eq!((y.re, y.tangent()), (5.0, 0.6));
+    /// ```
+    #[inline(always)]
+    pub fn apply2<R: BinaryRule>(self, rule: R, b: Self) -> Self {
+        ops::binary(rule, self, b)
+    }
+
+    /// `rule(self, b, c)` for any rule of three arguments.
+    ///
+    /// ```
+    /// use tapeless::{Dual, rules::MulAdd};
+    /// let y = Dual::new(2.0, 1.0).apply3(MulAdd, Dual::constant(3.0), Dual::new(1.0, 1.0));
+    /// assert_eq!((y.re, y.tangent()), (7.0, 4.0));
+    /// ```
+    #[inline(always)]
+    pub fn apply3<R: TernaryRule>(self, rule: R, b: Self, c: Self) -> Self {
+        ops::ternary(rule, self, b, c)
     }
 }
 

@@ -5,7 +5,8 @@ use super::fold::{Fold, Layer, State, Step, Then};
 use super::runtime::{BestN, Domain, ProductN, SumN, Term};
 use super::share::{LetVec, Shared};
 use super::{
-    At, Binary, Cmp, Cst, IntoNode, Let, Ph, ProductOf, Select, SumOf, SumOver, Ternary, Unary, Var,
+    At, Binary, Cmp, Cst, IntoNode, Let, Ph, ProductOf, Select, SumOf, SumOver, Ternary, Unary,
+    UnaryF64, Var,
 };
 
 /// One past the largest input index an expression reads through a [`Var`]: the length its
@@ -41,6 +42,10 @@ impl Extent for At {
 }
 
 impl<R, E: Extent> Extent for Unary<R, E> {
+    const EXTENT: usize = E::EXTENT;
+}
+
+impl<R, E: Extent> Extent for UnaryF64<R, E> {
     const EXTENT: usize = E::EXTENT;
 }
 

@@ -40,7 +40,7 @@ pub use fold::{Checkpoints, Fold, Layers, Step, fold, fold_staged, stage};
 pub use index::{Idx, Index};
 pub use input::{At, at};
 pub use leaf::{Cst, Var, VarTuple, vars};
-pub use node::{Binary, Ternary, Unary};
+pub use node::{Binary, Ternary, Unary, UnaryF64};
 pub use ops::{IntoNode, Node};
 pub use over::{SumOver, sum_over};
 pub use reduce::{ProductOf, SumOf, Terms, product, sum};

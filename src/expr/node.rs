@@ -2,7 +2,7 @@
 
 use super::{Ctx, Expr, Sink};
 use crate::Scalar;
-use crate::rules::{BinaryRule, TernaryRule, UnaryRule};
+use crate::rules::{BinaryRule, EvalIn, TernaryRule, UnaryRule};
 
 /// `R(e)`: a rule of one argument applied to an expression.
 ///
@@ -45,6 +45,56 @@ impl<T: Scalar, R: UnaryRule, E: Expr<T>> Expr<T> for Unary<R, E> {
     fn record<Q: crate::tape::Recorder<T>>(&self, rec: &mut Q) -> crate::tape::Recorded<T> {
         let a = self.arg.record(rec);
         rec.unary(self.rule, a)
+    }
+}
+
+/// `R(e)` for a rule written for `f64` only ([`F64Rule`](crate::rules::F64Rule)): an
+/// expression in `f64` and `f32`, not in dual numbers. Made by [`apply_f64`](crate::apply_f64).
+///
+/// Cache and reverse sweep as [`Unary`].
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct UnaryF64<R, E> {
+    pub(crate) rule: R,
+    pub(crate) arg: E,
+}
+
+impl<R, E> UnaryF64<R, E> {
+    /// `rule(arg)`.
+    pub const fn new(rule: R, arg: E) -> Self {
+        UnaryF64 { rule, arg }
+    }
+}
+
+impl<T: Scalar, R: EvalIn<T>, E: Expr<T>> Expr<T> for UnaryF64<R, E> {
+    type Cache = (T, E::Cache);
+    #[inline(always)]
+    fn value<C: Ctx<T>>(&self, ctx: &C) -> T {
+        self.rule.eval_in(self.arg.value(ctx)).0
+    }
+    #[inline(always)]
+    fn forward<C: Ctx<T>>(&self, ctx: &C) -> (T, Self::Cache) {
+        let (x, cx) = self.arg.forward(ctx);
+        let (y, d) = self.rule.eval_in(x);
+        (y, (d, cx))
+    }
+    #[inline(always)]
+    fn backward<C: Ctx<T>, S: Sink<T>>(&self, ctx: &C, cache: &Self::Cache, adj: T, sink: &mut S) {
+        self.arg.backward(ctx, &cache.1, adj * cache.0, sink);
+    }
+    #[inline(always)]
+    fn extent(&self) -> usize {
+        self.arg.extent()
+    }
+    #[cfg(feature = "alloc")]
+    #[inline(always)]
+    fn record<Q: crate::tape::Recorder<T>>(&self, rec: &mut Q) -> crate::tape::Recorded<T> {
+        let a = self.arg.record(rec);
+        let (y, d) = self.rule.eval_in(a.value);
+        if Q::TRACING {
+            // Not an operation a replay can run again: the replay will say so.
+            rec.store().mark_foreign(core::any::type_name::<R>());
+        }
+        a.through(y, d)
     }
 }
 

@@ -1,6 +1,6 @@
 //! Operators, builder methods and free functions: how expressions are written.
 
-use super::{Binary, Cst, Ternary, Unary};
+use super::{Binary, Cst, Ternary, Unary, UnaryF64};
 use crate::rules;
 
 mod sealed {
@@ -76,6 +76,27 @@ macro_rules! unary_builders {
                 Body: Node,
             {
                 super::let_in(self, body)
+            }
+            /// `rule(self)` for any rule of one argument, the crate's or your own: see
+            /// [`apply`](free::apply).
+            #[inline(always)]
+            fn apply<R: rules::UnaryRule>(self, rule: R) -> Unary<R, Self> {
+                Unary::new(rule, self)
+            }
+            /// `rule(self, b)` for any rule of two arguments: see [`apply2`](free::apply2).
+            #[inline(always)]
+            fn apply2<R: rules::BinaryRule, B: IntoNode>(self, rule: R, b: B) -> Binary<R, Self, B::Node> {
+                Binary::new(rule, self, b.into_node())
+            }
+            /// `rule(self, b, c)` for any rule of three arguments: see [`apply3`](free::apply3).
+            #[inline(always)]
+            fn apply3<R: rules::TernaryRule, B: IntoNode, C: IntoNode>(
+                self,
+                rule: R,
+                b: B,
+                c: C,
+            ) -> Ternary<R, Self, B::Node, C::Node> {
+                Ternary::new(rule, self, b.into_node(), c.into_node())
             }
         }
 
@@ -158,6 +179,107 @@ macro_rules! unary_builders {
                 c: C,
             ) -> Ternary<rules::MulAdd, A::Node, B::Node, C::Node> {
                 Ternary::new(rules::MulAdd, a.into_node(), b.into_node(), c.into_node())
+            }
+
+            /// `rule(e)`: a rule of one argument, the crate's or your own, applied to an
+            /// expression. A rule of your own is a zero-sized type implementing
+            /// [`UnaryRule`](rules::UnaryRule), its value and derivative written once; it
+            /// then works as a built-in rule does in every engine: here, on tape handles
+            /// ([`Var::apply`](crate::tape::Var::apply)), on dual numbers
+            /// ([`Dual::apply`](crate::Dual::apply), so [`hvp`](crate::hvp) and
+            /// [`hessian`](crate::hessian) work) and in [`Expr::record`](crate::Expr::record).
+            ///
+            /// ```
+            /// use tapeless::prelude::*;
+            /// use tapeless::rules::UnaryRule;
+            ///
+            /// /// The Gudermannian function `gd(x) = atan(sinh x)`; `gd'(x) = 1/cosh x`.
+            /// #[derive(Clone, Copy)]
+            /// struct Gd;
+            ///
+            /// impl UnaryRule for Gd {
+            ///     const NAME: &'static str = "gd";
+            ///     fn value<T: Scalar>(self, x: T) -> T {
+            ///         x.sinh().atan()
+            ///     }
+            ///     fn eval<T: Scalar>(self, x: T) -> (T, T) {
+            ///         (x.sinh().atan(), T::one() / x.cosh())
+            ///     }
+            /// }
+            ///
+            /// let (x, y) = vars();
+            /// let f = apply(Gd, x * y) + y.apply(Gd);
+            /// let (_, g) = gradient(&f, [0.5, 2.0]);
+            /// let d = |t: f64| 1.0 / t.cosh();
+            /// assert_eq!(g.into_array(), [2.0 * d(1.0), 0.5 * d(1.0) + d(2.0)]);
+            /// ```
+            #[inline(always)]
+            pub fn apply<R: rules::UnaryRule, E: IntoNode>(rule: R, e: E) -> Unary<R, E::Node> {
+                Unary::new(rule, e.into_node())
+            }
+
+            /// `rule(e)` for a rule written for `f64` only ([`F64Rule`](rules::F64Rule), a
+            /// foreign black box): first derivatives in `f64` and `f32`; a compile error where
+            /// dual numbers are needed (`hvp`, `hessian`, `jvp`). See [`F64Rule`](rules::F64Rule).
+            #[inline(always)]
+            pub fn apply_f64<R: rules::F64Rule, E: IntoNode>(rule: R, e: E) -> UnaryF64<R, E::Node> {
+                UnaryF64::new(rule, e.into_node())
+            }
+
+            /// `rule(a, b)`: a rule of two arguments ([`BinaryRule`](rules::BinaryRule)), the
+            /// crate's or your own, applied to two expressions (see [`apply`]).
+            ///
+            /// ```
+            /// use tapeless::prelude::*;
+            /// use tapeless::rules::BinaryRule;
+            ///
+            /// /// `a·eᵇ`: partials `(eᵇ, a·eᵇ)`.
+            /// #[derive(Clone, Copy)]
+            /// struct ScaledExp;
+            ///
+            /// impl BinaryRule for ScaledExp {
+            ///     const NAME: &'static str = "scaled_exp";
+            ///     fn value<T: Scalar>(self, a: T, b: T) -> T {
+            ///         a * b.exp()
+            ///     }
+            ///     fn eval<T: Scalar>(self, a: T, b: T) -> (T, T, T) {
+            ///         let e = b.exp();
+            ///         (a * e, e, a * e)
+            ///     }
+            /// }
+            ///
+            /// let (x, y) = vars();
+            /// let (_, g) = gradient(&apply2(ScaledExp, x, y.square()), [3.0, 1.0]);
+            /// let e = 1.0_f64.exp();
+            /// assert_eq!(g.into_array(), [e, 3.0 * e * 2.0]);
+            /// ```
+            #[inline(always)]
+            pub fn apply2<R: rules::BinaryRule, A: IntoNode, B: IntoNode>(
+                rule: R,
+                a: A,
+                b: B,
+            ) -> Binary<R, A::Node, B::Node> {
+                Binary::new(rule, a.into_node(), b.into_node())
+            }
+
+            /// `rule(a, b, c)`: a rule of three arguments ([`TernaryRule`](rules::TernaryRule)),
+            /// the crate's or your own, applied to three expressions (see [`apply`]).
+            ///
+            /// ```
+            /// use tapeless::prelude::*;
+            /// use tapeless::rules::MulAdd;
+            /// let (x, y, z) = vars();
+            /// let (v, g) = gradient(&apply3(MulAdd, x, y, z), [2.0, 3.0, 4.0]);
+            /// assert_eq!((v, g), (10.0, [3.0, 2.0, 1.0].into()));
+            /// ```
+            #[inline(always)]
+            pub fn apply3<R: rules::TernaryRule, A: IntoNode, B: IntoNode, C: IntoNode>(
+                rule: R,
+                a: A,
+                b: B,
+                c: C,
+            ) -> Ternary<R, A::Node, B::Node, C::Node> {
+                Ternary::new(rule, a.into_node(), b.into_node(), c.into_node())
             }
         }
     };
@@ -248,6 +370,7 @@ node!([] Cst);
 node!([] super::At);
 node!([] super::Ph);
 node!([R: Copy, E: Copy,] Unary<R, E>);
+node!([R: Copy, E: Copy,] UnaryF64<R, E>);
 node!([R: Copy, A: Copy, B: Copy,] Binary<R, A, B>);
 node!([R: Copy, A: Copy, B: Copy, C: Copy,] Ternary<R, A, B, C>);
 node!([B: Copy, F: Copy,] super::Let<B, F>);

@@ -84,6 +84,7 @@
 //! reverse sweep notices a NaN in the gradient and then sweeps again, skipping the nodes
 //! the output does not depend on.
 
+mod external;
 mod flat;
 mod inputs;
 mod ops;

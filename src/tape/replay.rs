@@ -204,7 +204,9 @@ impl<T: Scalar> Replay<T> {
         self.base = self.consts.len();
         self.ops.clear();
         self.exps.clear();
-        self.foreign = None;
+        // A rule defined outside the crate, or one written for `f64` only, anywhere in the
+        // recording: this replay will not run (a placeholder stands for its operation).
+        self.foreign = trace.foreign;
         for k in 1..n {
             let op = trace.ops[k];
             if need[k] == 0 || matches!(op.code, Code::Const | Code::Input | Code::Part) {
@@ -219,8 +221,6 @@ impl<T: Scalar> Replay<T> {
             match Step::new(op.code, args, at, need[k] == BACKWARD, &mut self.exps) {
                 Some(step) => self.ops.push(step),
                 None => {
-                    // A rule defined outside the crate: this replay will not run.
-                    self.foreign = trace.foreign;
                     self.ops.push(Step {
                         code: Flat::Neg,
                         back: false,

@@ -118,6 +118,17 @@ impl<T: Scalar> Recorded<T> {
         }
     }
 
+    /// The result `value` of a function of `self` alone with derivative `d`: a constant
+    /// stays one, otherwise the terms are rescaled (no node).
+    #[inline(always)]
+    pub(crate) fn through(self, value: T, d: T) -> Self {
+        if self.is_constant() {
+            Recorded::constant(value)
+        } else {
+            self.rescaled(value, d)
+        }
+    }
+
     /// The terms `(node, scale)`; a slot term seeds the slot, whose adjoint is not read.
     #[inline(always)]
     pub(crate) fn terms(self) -> [(u32, T); 2] {
@@ -223,7 +234,14 @@ impl<T: Scalar> Store<T> {
     /// union of their terms, each scaled by its operand's partial, a node that is a term
     /// of both merged. Nodes are appended only when more than two terms are left.
     #[inline(always)]
-    fn combine(&mut self, value: T, a: Recorded<T>, da: T, b: Recorded<T>, db: T) -> Recorded<T> {
+    pub(crate) fn combine(
+        &mut self,
+        value: T,
+        a: Recorded<T>,
+        da: T,
+        b: Recorded<T>,
+        db: T,
+    ) -> Recorded<T> {
         if b.is_constant() {
             return a.rescaled(value, da);
         }
@@ -292,11 +310,7 @@ impl<T: Scalar> Store<T> {
     #[inline(always)]
     pub(crate) fn unary<R: UnaryRule>(&mut self, rule: R, a: Recorded<T>) -> Recorded<T> {
         let (value, d) = rule.eval(a.value);
-        if a.is_constant() {
-            Recorded::constant(value)
-        } else {
-            a.rescaled(value, d)
-        }
+        a.through(value, d)
     }
 
     /// Records `rule(a, b)`: nodes only if the result has more than two terms.

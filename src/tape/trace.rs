@@ -148,6 +148,13 @@ impl<T: Scalar> Store<T> {
         }
     }
 
+    /// Marks the recording as holding an operation a replay cannot run again (a rule
+    /// written for `f64` only, applied outside the rules' operation codes): a replay of it
+    /// is refused, never silently wrong.
+    pub(crate) fn mark_foreign(&mut self, name: &'static str) {
+        self.trace().foreign.get_or_insert(name);
+    }
+
     fn rule_code(&mut self, op: Option<Code>, name: &'static str) -> Code {
         op.unwrap_or_else(|| {
             self.trace().foreign.get_or_insert(name);

@@ -3,7 +3,7 @@
 use super::Tape;
 use super::store::{Recorded, SLOT};
 use crate::Scalar;
-use crate::rules::{self, BinaryRule, TernaryRule, UnaryRule};
+use crate::rules::{self, BinaryRule, EvalIn, TernaryRule, UnaryRule};
 
 /// A value recorded on a [`Tape`]: a copyable handle (the tape, a node index, the value).
 ///
@@ -272,6 +272,114 @@ impl<'t, T: Scalar> Var<'t, T> {
     #[track_caller]
     pub fn ge(self, other: impl Operand<'t, T>) -> bool {
         self.compare(crate::Ge, other)
+    }
+
+    /// `rule(self)` for any rule of one argument, the crate's or your own: the same as
+    /// [`unary`](Var::unary), spelled as on static expressions
+    /// ([`Node::apply`](crate::Node::apply)) and dual numbers ([`Dual::apply`](crate::Dual::apply)).
+    ///
+    /// ```
+    /// use tapeless::{Scalar, Tape, rules::UnaryRule};
+    ///
+    /// /// `x³`, derivative `3x²`.
+    /// #[derive(Clone, Copy)]
+    /// struct Cube;
+    /// impl UnaryRule for Cube {
+    ///     const NAME: &'static str = "cube";
+    ///     fn value<T: Scalar>(self, x: T) -> T {
+    ///         x * x * x
+    ///     }
+    ///     fn eval<T: Scalar>(self, x: T) -> (T, T) {
+    ///         (x * x * x, T::from_f64(3.0) * x * x)
+    ///     }
+    /// }
+    ///
+    /// let tape = Tape::new();
+    /// let [x, y] = tape.input_array([2.0, 5.0]);
+    /// let f = (x * y).apply(Cube);
+    /// assert_eq!(f.value(), 1000.0);
+    /// assert_eq!(tape.gradient_vec(f), [3.0 * 100.0 * 5.0, 3.0 * 100.0 * 2.0]);
+    /// ```
+    #[inline(always)]
+    pub fn apply<R: UnaryRule>(self, rule: R) -> Self {
+        self.unary(rule)
+    }
+
+    /// `rule(self)` for a rule written for `f64` only ([`F64Rule`](crate::rules::F64Rule)):
+    /// on tapes of `f64` and `f32`; a compile error on a tape of dual numbers
+    /// ([`tape_hvp`](crate::tape_hvp), [`tape_hessian`](crate::tape_hessian)).
+    ///
+    /// ```
+    /// use tapeless::{Tape, rules::F64Rule};
+    ///
+    /// /// Stands for a function from elsewhere: f(x) = x·eˣ, f'(x) = (1 + x)eˣ.
+    /// #[derive(Clone, Copy)]
+    /// struct Foreign;
+    /// impl F64Rule for Foreign {
+    ///     const NAME: &'static str = "foreign";
+    ///     fn eval(self, x: f64) -> (f64, f64) {
+    ///         let e = x.exp();
+    ///         (x * e, (1.0 + x) * e)
+    ///     }
+    /// }
+    ///
+    /// let tape = Tape::new();
+    /// let [x, y] = tape.input_array([0.5, 2.0]);
+    /// let f = (x * y).apply_f64(Foreign);
+    /// let e = 1.0_f64.exp();
+    /// assert_eq!(tape.gradient_vec(f), [2.0 * 2.0 * e, 0.5 * 2.0 * e]);
+    /// ```
+    #[inline(always)]
+    pub fn apply_f64<R: EvalIn<T>>(self, rule: R) -> Self {
+        let (y, d) = rule.eval_in(self.rec.value);
+        if self.tape.tracing {
+            // Not an operation a replay can run again: the replay will say so.
+            (self.tape.store.borrow_mut()).mark_foreign(core::any::type_name::<R>());
+        }
+        Var::from_recorded(self.tape, self.rec.through(y, d))
+    }
+
+    /// `rule(self, other)` for any rule of two arguments: the same as
+    /// [`binary`](Var::binary).
+    ///
+    /// ```
+    /// use tapeless::{Tape, rules::Hypot};
+    /// let tape = Tape::new();
+    /// let [x, y] = tape.input_array([3.0, 4.0]);
+    /// let f = x.apply2(Hypot, y);
+    /// assert_eq!((f.value(), tape.gradient_vec(f)), (5.0, vec![0.6, 0.8]));
+    /// ```
+    ///
+    /// # Panics
+    /// If `other` is a handle of another tape.
+    #[inline(always)]
+    #[track_caller]
+    pub fn apply2<R: BinaryRule>(self, rule: R, other: impl Operand<'t, T>) -> Self {
+        self.binary(rule, other)
+    }
+
+    /// `rule(self, b, c)` for any rule of three arguments: the same as
+    /// [`ternary`](Var::ternary).
+    ///
+    /// ```
+    /// use tapeless::{Tape, rules::MulAdd};
+    /// let tape = Tape::new();
+    /// let [x, y] = tape.input_array([2.0, 3.0]);
+    /// let f = x.apply3(MulAdd, y, 1.0);
+    /// assert_eq!((f.value(), tape.gradient_vec(f)), (7.0, vec![3.0, 2.0]));
+    /// ```
+    ///
+    /// # Panics
+    /// If `b` or `c` is a handle of another tape.
+    #[inline(always)]
+    #[track_caller]
+    pub fn apply3<R: TernaryRule>(
+        self,
+        rule: R,
+        b: impl Operand<'t, T>,
+        c: impl Operand<'t, T>,
+    ) -> Self {
+        self.ternary(rule, b, c)
     }
 
     /// `selfⁿ` for a constant integer `n`.
