@@ -173,6 +173,43 @@ where
     core::array::from_fn(|k| f(at, k).into_node().value(&inner))
 }
 
+/// The largest extent of the `k` components of layer `f`, reading `stages` stages, at step
+/// `t`.
+fn extent_layer<T, F, E>(f: &F, t: usize, k: usize, stages: usize) -> usize
+where
+    T: Scalar,
+    F: Fn(Step, usize) -> E,
+    E: IntoNode,
+    E::Node: Expr<T>,
+{
+    let at = Step::new(0, t, k, stages);
+    (0..k).fold(0, |m, j| m.max(Expr::<T>::extent(&f(at, j).into_node())))
+}
+
+/// Records the `k` components of layer `f`, reading `stages` stages, from the recorded state
+/// and stages `slots`.
+#[cfg(feature = "alloc")]
+fn record_layer<T, R, F, E>(
+    f: &F,
+    rec: &mut R,
+    t: usize,
+    (k, stages): (usize, usize),
+    slots: &[crate::tape::Recorded<T>],
+) -> Vec<crate::tape::Recorded<T>>
+where
+    T: Scalar,
+    R: crate::tape::Recorder<T>,
+    F: Fn(Step, usize) -> E,
+    E: IntoNode,
+    E::Node: Expr<T>,
+{
+    let at = Step::new(R::FOLDS, t, k, stages);
+    let mut inner = crate::tape::StateRecorder::new(rec, slots);
+    (0..k)
+        .map(|j| f(at, j).into_node().record(&mut inner))
+        .collect()
+}
+
 impl<T: Scalar, F: Fn(Step, usize) -> E + Copy, E: IntoNode> LayersOf<T> for Layer<F>
 where
     E::Node: Expr<T>,
@@ -199,8 +236,7 @@ where
         sweep_layer(&self.0, ctx, t, 0, (slots, adj, back), sink);
     }
     fn extent(&self, t: usize, k: usize) -> usize {
-        let at = Step::new(0, t, k, 0);
-        (0..k).fold(0, |m, j| m.max((self.0)(at, j).into_node().extent()))
+        extent_layer::<T, _, _>(&self.0, t, k, 0)
     }
     #[cfg(feature = "alloc")]
     fn record<R: crate::tape::Recorder<T>>(
@@ -210,11 +246,7 @@ where
         k: usize,
         slots: &mut Vec<crate::tape::Recorded<T>>,
     ) -> Vec<crate::tape::Recorded<T>> {
-        let at = Step::new(R::FOLDS, t, k, 0);
-        let mut inner = crate::tape::StateRecorder::new(rec, slots);
-        (0..k)
-            .map(|j| (self.0)(at, j).into_node().record(&mut inner))
-            .collect()
+        record_layer(&self.0, rec, t, (k, 0), slots)
     }
 }
 
@@ -254,9 +286,7 @@ where
         self.0.retreat(ctx, t, slots, &stage, back, sink);
     }
     fn extent(&self, t: usize, k: usize) -> usize {
-        let at = Step::new(0, t, k, P::STAGES + 1);
-        let last = (0..k).fold(0, |m, j| m.max((self.1)(at, j).into_node().extent()));
-        last.max(self.0.extent(t, k))
+        extent_layer::<T, _, _>(&self.1, t, k, P::STAGES + 1).max(self.0.extent(t, k))
     }
     #[cfg(feature = "alloc")]
     fn record<R: crate::tape::Recorder<T>>(
@@ -268,10 +298,6 @@ where
     ) -> Vec<crate::tape::Recorded<T>> {
         let stage = self.0.record(rec, t, k, slots);
         slots.extend(stage);
-        let at = Step::new(R::FOLDS, t, k, P::STAGES + 1);
-        let mut inner = crate::tape::StateRecorder::new(rec, slots);
-        (0..k)
-            .map(|j| (self.1)(at, j).into_node().record(&mut inner))
-            .collect()
+        record_layer(&self.1, rec, t, (k, P::STAGES + 1), slots)
     }
 }
