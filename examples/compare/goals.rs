@@ -101,27 +101,12 @@ pub fn summary(rows: &[Row]) {
     }
 }
 
-/// `(workload, a / b)` for every workload where `b` was measured: `None` where `a` was not.
-fn ratios_or_missing<'r>(rows: &'r [Row], a: &str, b: &str) -> Vec<(&'r str, Option<f64>)> {
-    workloads(rows)
-        .into_iter()
-        .filter_map(|w| {
-            Some((
-                w,
-                ns(rows, w, b).map(|nb| ns(rows, w, a).map(|na| na / nb))?,
-            ))
-        })
-        .collect()
-}
-
-/// Prints one per-workload goal on `static`: `ok(ratio)` must hold on every workload with a
-/// static row; workloads without one are named, and with none at all the goal is skipped.
+/// Prints one per-workload goal: `ok(a / b)` must hold on every workload where both were
+/// measured; returns the ratios.
 fn each(rows: &[Row], goal: &str, a: &str, b: &str, ok: impl Fn(f64) -> bool) -> Vec<f64> {
-    let r = ratios_or_missing(rows, a, b);
-    let have: Vec<(&str, f64)> = r.iter().filter_map(|&(w, v)| Some((w, v?))).collect();
-    let missing: Vec<&str> = r.iter().filter(|r| r.1.is_none()).map(|r| r.0).collect();
+    let have = ratios(rows, a, b);
     if have.is_empty() {
-        println!("  {goal}: no static row yet");
+        println!("  {goal}: not measured");
         return Vec::new();
     }
     let failed: Vec<String> = have
@@ -131,7 +116,7 @@ fn each(rows: &[Row], goal: &str, a: &str, b: &str, ok: impl Fn(f64) -> bool) ->
         .collect();
     let all: Vec<String> = have.iter().map(|r| format!("{} {:.2}", r.0, r.1)).collect();
     println!(
-        "  {goal}: {}{} ({a}/{b}: {}){}",
+        "  {goal}: {}{} ({a}/{b}: {})",
         verdict(failed.is_empty()),
         if failed.is_empty() {
             String::new()
@@ -139,11 +124,6 @@ fn each(rows: &[Row], goal: &str, a: &str, b: &str, ok: impl Fn(f64) -> bool) ->
             format!(" on {}", failed.join(", "))
         },
         all.join(", "),
-        if missing.is_empty() {
-            String::new()
-        } else {
-            format!("; no static row yet on {}", missing.join(", "))
-        }
     );
     have.iter().map(|r| r.1).collect()
 }
@@ -155,7 +135,7 @@ fn each(rows: &[Row], goal: &str, a: &str, b: &str, ok: impl Fn(f64) -> bool) ->
 fn linear_rt(rows: &[Row], prefix: &str, size: &str, engine: &str) {
     let s = series(rows, prefix, engine);
     match s.len() {
-        0 => println!("  {prefix}{size} linear in {size} for {engine}: no {engine} row yet"),
+        0 => println!("  {prefix}{size} linear in {size} for {engine}: not measured"),
         1 => println!("  {prefix}{size} linear in {size} for {engine}: one size only"),
         2 => {
             let per = |p: (usize, f64)| p.1 / p.0 as f64;
@@ -187,8 +167,6 @@ fn run_time_size(rows: &[Row]) {
             "  static/hand ≤ 1.10 on the median workload: {} ({med:.2})",
             verdict(med <= 1.10)
         );
-    } else {
-        println!("  static/hand ≤ 1.10 on the median workload: no static row yet");
     }
     each(
         rows,
