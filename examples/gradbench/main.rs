@@ -1,0 +1,170 @@
+//! A GradBench tool: answers the benchmark's protocol on stdin/stdout with this crate's
+//! engines.
+//!
+//! ```text
+//! cargo run -q --release --example gradbench
+//! ```
+//!
+//! One JSON message per line comes in, one answer per line goes out, in order:
+//! - `{"id":0,"kind":"start","eval":"llsq"}` → `{"id":0,"tool":"tapeless"}`
+//! - `{"id":1,"kind":"define","module":"llsq"}` → `{"id":1,"success":true}` (or `false`
+//!   with an `error` for a module this tool does not implement)
+//! - `{"id":2,"kind":"evaluate","module":"llsq","function":"gradient","input":{…}}` →
+//!   `{"id":2,"success":true,"output":…,"timings":[{"name":"evaluate","nanoseconds":…},…]}`
+//! - any other kind → `{"id":N}`.
+//!
+//! A message that is not JSON, lacks a field, or carries an input of the wrong shape gets
+//! `"success":false` with an `error` saying what was wrong; the tool never stops on one.
+//! Each eval lives in its own module, with the engine that suits it and why.
+
+mod hello;
+mod input;
+
+use std::io::{self, BufRead, Write};
+use std::time::Instant;
+
+use serde_json::{Value, json};
+
+/// The modules this tool implements, in the order `define` lists them.
+const MODULES: &[&str] = &["hello"];
+
+/// Runs one function of one module on a decoded input.
+fn evaluate(module: &str, function: &str, input: &Value, runs: &mut Runs) -> Result<Value, String> {
+    match module {
+        "hello" => hello::evaluate(function, input, runs),
+        _ => Err(unknown_module(module)),
+    }
+}
+
+/// How often and how long to run a function, and what each run took.
+///
+/// The protocol asks for at least `min_runs` runs, continuing until the runs together took
+/// `min_seconds`; each run's time covers the computation only, never the JSON.
+pub struct Runs {
+    min_runs: usize,
+    min_seconds: f64,
+    nanoseconds: Vec<u128>,
+}
+
+impl Runs {
+    fn new(input: &Value) -> Result<Self, String> {
+        let min_runs = match input.get("min_runs") {
+            None => 1,
+            Some(v) => v
+                .as_u64()
+                .ok_or_else(|| format!("`min_runs` must be a non-negative integer, found {v}"))?
+                as usize,
+        };
+        let min_seconds = match input.get("min_seconds") {
+            None => 0.0,
+            Some(v) => v
+                .as_f64()
+                .filter(|s| *s >= 0.0)
+                .ok_or_else(|| format!("`min_seconds` must be a non-negative number, found {v}"))?,
+        };
+        Ok(Self {
+            min_runs: min_runs.max(1),
+            min_seconds,
+            nanoseconds: Vec::new(),
+        })
+    }
+
+    /// Runs `f` as often as asked, timing each run, and returns the last run's result.
+    pub fn time<R>(&mut self, mut f: impl FnMut() -> R) -> R {
+        let total = Instant::now();
+        loop {
+            let start = Instant::now();
+            let out = std::hint::black_box(f());
+            self.nanoseconds.push(start.elapsed().as_nanos());
+            if self.nanoseconds.len() >= self.min_runs
+                && total.elapsed().as_secs_f64() >= self.min_seconds
+            {
+                return out;
+            }
+        }
+    }
+
+    fn timings(&self) -> Value {
+        self.nanoseconds
+            .iter()
+            .map(|ns| json!({ "name": "evaluate", "nanoseconds": ns }))
+            .collect()
+    }
+}
+
+fn unknown_module(module: &str) -> String {
+    format!(
+        "module `{module}` is not implemented by this tool (it implements: {})",
+        MODULES.join(", ")
+    )
+}
+
+/// The answer to one line of input.
+fn answer(line: &str) -> Value {
+    let message: Value = match serde_json::from_str(line) {
+        Ok(m) => m,
+        Err(e) => {
+            return json!({ "id": null, "success": false, "error": format!("not a JSON message: {e}") });
+        }
+    };
+    let id = message.get("id").cloned().unwrap_or(Value::Null);
+    let fail = |error: String| json!({ "id": id, "success": false, "error": error });
+    if !id.is_i64() && !id.is_u64() {
+        return fail("the message has no integer `id`".into());
+    }
+    let text = |field: &str| -> Result<&str, String> {
+        message
+            .get(field)
+            .and_then(Value::as_str)
+            .ok_or_else(|| format!("the message has no string `{field}`"))
+    };
+    let kind = match text("kind") {
+        Ok(k) => k,
+        Err(e) => return fail(e),
+    };
+    match kind {
+        "start" => json!({ "id": id, "tool": "tapeless" }),
+        "define" => match text("module") {
+            Ok(m) if MODULES.contains(&m) => json!({ "id": id, "success": true }),
+            Ok(m) => fail(unknown_module(m)),
+            Err(e) => fail(e),
+        },
+        "evaluate" => {
+            let (module, function) = match (text("module"), text("function")) {
+                (Ok(m), Ok(f)) => (m, f),
+                (Err(e), _) | (_, Err(e)) => return fail(e),
+            };
+            let Some(input) = message.get("input") else {
+                return fail("the message has no `input`".into());
+            };
+            let mut runs = match Runs::new(input) {
+                Ok(r) => r,
+                Err(e) => return fail(e),
+            };
+            match evaluate(module, function, input, &mut runs) {
+                Ok(output) => json!({
+                    "id": id,
+                    "success": true,
+                    "output": output,
+                    "timings": runs.timings(),
+                }),
+                Err(e) => fail(format!("{module}::{function}: {e}")),
+            }
+        }
+        _ => json!({ "id": id }),
+    }
+}
+
+fn main() -> io::Result<()> {
+    let stdin = io::stdin();
+    let mut stdout = io::stdout().lock();
+    for line in stdin.lock().lines() {
+        let line = line?;
+        if line.trim().is_empty() {
+            continue;
+        }
+        writeln!(stdout, "{}", answer(&line))?;
+        stdout.flush()?;
+    }
+    Ok(())
+}
