@@ -36,6 +36,17 @@ fn evaluate(module: &str, function: &str, input: &Value, runs: &mut Runs) -> Res
     }
 }
 
+/// One size of one eval that `--table` measures: the functions' times, and each one's
+/// ratio to the first (the primal, where there is one).
+pub struct Case {
+    /// What the size is, as GradBench's `description` says it (`"n=16,m=128"`).
+    pub description: String,
+    /// The functions to time, the primal first where the eval has one.
+    pub functions: &'static [&'static str],
+    /// The input, as the protocol would send it.
+    pub input: Value,
+}
+
 /// How often and how long to run a function, and what each run took.
 ///
 /// The protocol asks for at least `min_runs` runs, continuing until the runs together took
