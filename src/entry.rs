@@ -72,8 +72,10 @@ pub fn gradient<T: Scalar, E: Expr<T>, X: Point<T>>(f: &E, x: X) -> (T, GenericA
 #[track_caller]
 pub fn gradient_into<T: Scalar, E: Expr<T>>(f: &E, x: &[T], grad: &mut [T]) -> T {
     check_buffer(x.len(), grad.len());
+    // Checked before the buffer is cleared: a panic leaves it as it was.
+    admit(f, x);
     grad.fill(-T::zero());
-    backprop(f, x, T::one(), grad)
+    f.fused(&x, T::one(), &mut &mut *grad)
 }
 
 /// Seeded reverse sweep: adds `seed · ∇f(x)` into `grad` and returns `f(x)`.

@@ -141,8 +141,9 @@ pub mod prelude {
     pub use crate::Tape;
     pub use crate::expr::free::*;
     pub use crate::expr::{
-        Expr, IntoNode, Node, Var, at, detach, ge, gt, le, let_in, lt, max_n, max_rows, min_n,
-        min_rows, product, product_n, product_rows, select, sum, sum_n, sum_over, sum_rows, vars,
+        Expr, IntoNode, Node, Var, at, checked, detach, ge, gt, le, let_in, lt, max_n, max_rows,
+        min_n, min_rows, product, product_n, product_rows, select, sum, sum_n, sum_over, sum_rows,
+        vars,
     };
     #[cfg(feature = "rayon")]
     pub use crate::par_gradients;

@@ -387,6 +387,52 @@ fn a_bad_index_panics_before_any_work() {
 }
 
 #[test]
+fn a_checked_expression_gives_the_same_sweep_and_checks_only_once() {
+    // A loss over data rows, checked once for 3 inputs, against the unchecked one and
+    // against the closed form: ∂/∂a Σ (a + b·t + c·t²)² = Σ 2·r·(1, t, t²).
+    let data = [0.5, -1.0, 2.0, 0.0];
+    let loss = |t: &f64| (at(0) + at(1) * *t + at(2) * (*t * *t)).square();
+    let plain = sum_rows(&data[..], loss);
+    let once = checked(3, plain);
+    let x = [0.3, -0.7, 1.1];
+    let (mut g1, mut g2) = ([0.0; 3], [0.0; 3]);
+    let v1: f64 = gradient_into(&plain, &x, &mut g1);
+    let v2 = gradient_into(&once, &x, &mut g2);
+    assert_eq!(
+        (v1.to_bits(), g1.map(f64::to_bits)),
+        (v2.to_bits(), g2.map(f64::to_bits))
+    );
+    let mut closed = [0.0; 3];
+    for t in data {
+        let r = x[0] + x[1] * t + x[2] * t * t;
+        for (k, p) in [1.0, t, t * t].into_iter().enumerate() {
+            closed[k] += 2.0 * r * p;
+        }
+    }
+    for k in 0..3 {
+        assert!((g2[k] - closed[k]).abs() <= 1e-14 * closed[k].abs().max(1.0));
+    }
+    // A longer point is fine; a shorter one still panics before any work.
+    let mut g = [0.0; 4];
+    assert_eq!(gradient_into(&once, &[0.3, -0.7, 1.1, 9.0], &mut g), v1);
+    assert_eq!(g[3], 0.0);
+    let mut g = [42.0; 2];
+    let caught = catch_unwind(AssertUnwindSafe(|| gradient_into(&once, &x[..2], &mut g)));
+    let message = *caught.unwrap_err().downcast::<String>().unwrap();
+    assert_eq!(
+        message,
+        "tapeless: the expression reads input 2, but the point has 2 inputs"
+    );
+    assert_eq!(g, [42.0; 2]);
+}
+
+#[test]
+#[should_panic(expected = "tapeless: the expression reads input 3, but the point has 3 inputs")]
+fn checking_against_too_few_inputs_panics_at_once() {
+    let _ = checked(3, sum_n(4, at));
+}
+
+#[test]
 #[should_panic(expected = "tapeless: a buffer of 3 entries for the derivatives of 4 inputs")]
 fn a_gradient_buffer_of_another_length_panics() {
     let mut g = [0.0; 3];

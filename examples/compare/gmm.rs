@@ -21,7 +21,7 @@ use crate::data::Rng;
 use crate::real::{Real, logsumexp};
 use crate::runtime::{self, Engine, Model};
 use crate::statics;
-use tapeless::gradient_into;
+use tapeless::{checked, gradient_into};
 
 /// Components.
 pub const K: usize = 5;
@@ -243,9 +243,12 @@ impl Model for Gmm {
     }
 
     fn static_engine() -> impl Engine {
-        |x: &[f64], g: &mut [f64]| {
-            gradient_into(&statics::gmm::<D, K, { K * D }>(points(), constant()), x, g)
-        }
+        // Built and checked once, as a solver's loss over its data set would be.
+        let f = checked(
+            INPUTS,
+            statics::gmm::<D, K, { K * D }>(points(), constant()),
+        );
+        move |x: &[f64], g: &mut [f64]| gradient_into(&f, x, g)
     }
 
     fn eval<R: Real, X: Fn(usize) -> R>(x: &X, _: &mut Vec<R>) -> R {

@@ -8,7 +8,7 @@ use crate::data::Rng;
 use crate::real::Real;
 use crate::runtime::{self, Engine, Model};
 use crate::statics;
-use tapeless::{Workspace, gradient_into};
+use tapeless::{Workspace, checked, gradient_into};
 
 /// The workload with `N` inputs.
 pub struct Lse<const N: usize, const T: usize>;
@@ -58,8 +58,10 @@ impl<const N: usize, const T: usize> Model for Lse<N, T> {
 
     /// The exponentials are kept in a workspace made with the engine.
     fn static_engine() -> impl Engine {
-        let kept = Workspace::new();
-        move |x: &[f64], g: &mut [f64]| gradient_into(&statics::lse(&kept, N), x, g)
+        // The workspace lives as long as the run; the function is built and checked once.
+        let kept: &'static Workspace<f64> = Box::leak(Box::new(Workspace::new()));
+        let f = checked(N, statics::lse(kept, N));
+        move |x: &[f64], g: &mut [f64]| gradient_into(&f, x, g)
     }
 
     fn eval<R: Real, X: Fn(usize) -> R>(x: &X, _: &mut Vec<R>) -> R {

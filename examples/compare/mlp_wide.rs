@@ -9,7 +9,7 @@ use crate::data::Rng;
 use crate::real::Real;
 use crate::runtime::{self, Engine, Model};
 use crate::statics;
-use tapeless::gradient_into;
+use tapeless::{checked, gradient_into};
 
 /// Inputs of a sample.
 const I: usize = 8;
@@ -136,7 +136,9 @@ impl Model for MlpWide {
     }
 
     fn static_engine() -> impl Engine {
-        |x: &[f64], g: &mut [f64]| gradient_into(&statics::mlp::<I, U>(samples()), x, g)
+        // Built and checked once, as a training loop's loss over its batch would be.
+        let f = checked(WEIGHTS, statics::mlp::<I, U>(samples()));
+        move |x: &[f64], g: &mut [f64]| gradient_into(&f, x, g)
     }
 
     fn eval<R: Real, X: Fn(usize) -> R>(x: &X, _: &mut Vec<R>) -> R {

@@ -17,7 +17,7 @@ use crate::data::Rng;
 use crate::real::Real;
 use crate::runtime::{self, Engine, Model};
 use crate::statics;
-use tapeless::{Workspace, gradient_into};
+use tapeless::{Workspace, checked, gradient_into};
 
 /// Steps of RK4.
 pub const STEPS: usize = 10;
@@ -148,8 +148,10 @@ impl<const N: usize, const T: usize> Model for Ode<N, T> {
 
     /// The states and stages of the steps are kept in a workspace made with the engine.
     fn static_engine() -> impl Engine {
-        let ws = Workspace::new();
-        move |x: &[f64], g: &mut [f64]| gradient_into(&statics::ode::<N>(&ws, STEPS), x, g)
+        // The workspace lives as long as the run; the function is built and checked once.
+        let ws: &'static Workspace<f64> = Box::leak(Box::new(Workspace::new()));
+        let f = checked(N, statics::ode::<N>(ws, STEPS));
+        move |x: &[f64], g: &mut [f64]| gradient_into(&f, x, g)
     }
 
     /// The state, the stage's point and the slopes' sum in the scratch vector.

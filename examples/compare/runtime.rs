@@ -38,8 +38,8 @@ pub trait Model: 'static {
     fn primal() -> impl FnMut(&[f64]) -> f64 + 'static;
     /// The value and gradient, by hand, with its workspace: the reference.
     fn hand() -> impl Engine;
-    /// This crate's static engine: `None` until its run-time-size API exists (see the
-    /// module documentation).
+    /// This crate's static engine: the expression built and [`checked`](tapeless::checked)
+    /// once, evaluated at every call.
     fn static_engine() -> impl Engine;
     /// The function, once for every engine type: the inputs through `x(i)`, and a vector the
     /// engine keeps between calls for whatever state the function needs (it holds what the

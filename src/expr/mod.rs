@@ -13,6 +13,7 @@
 
 mod bind;
 pub mod block;
+mod checked;
 mod ctx;
 mod detach;
 mod extent;
@@ -30,6 +31,7 @@ mod select;
 pub mod share;
 
 pub use bind::{Let, Ph, let_in};
+pub use checked::{Checked, checked};
 pub use ctx::{Bound, BoundAdj, Ctx, Point, RUN_TIME, Sink};
 pub use detach::{Detach, detach};
 pub use extent::Extent;
