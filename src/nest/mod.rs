@@ -55,9 +55,13 @@ use store::{NONE, Store};
 /// the [module documentation](self).
 ///
 /// Comparisons look at the value only, as for [`Dual`](crate::Dual).
+// The derivative of a `Rev` is `scale` times its node's: one-argument functions and
+// arithmetic with constants rescale a node rather than record one, and only an operation
+// on two different nodes records (as the tape's terms do, with one term instead of two).
 #[derive(Clone, Copy, Debug)]
 pub struct Rev<T = f64> {
     value: T,
+    scale: T,
     node: u32,
     epoch: u32,
 }
@@ -71,9 +75,10 @@ impl<T: Base> Rev<T> {
     /// assert!(c.is_constant() && (c * c).value() == 4.0);
     /// ```
     #[inline(always)]
-    pub const fn constant(value: T) -> Self {
+    pub fn constant(value: T) -> Self {
         Rev {
             value,
+            scale: T::zero(),
             node: NONE,
             epoch: 0,
         }
@@ -142,6 +147,7 @@ impl<T: Base> Scope<T> {
         let node = T::with_store(|s| s.push([NONE; 2], [T::zero(); 2]));
         Rev {
             value: v,
+            scale: T::one(),
             node,
             epoch: self.epoch,
         }
@@ -206,10 +212,10 @@ impl<T: Base> Scope<T> {
         }
         T::with_store(|s| {
             s.check(y.epoch);
-            s.sweep(y.node, |adj| {
+            s.sweep(y.node, y.scale, |adj| {
                 for (o, r) in out.iter_mut().zip(wrt) {
                     if !r.is_constant() && r.node <= y.node {
-                        *o = adj[r.node as usize];
+                        *o = r.scale * adj[r.node as usize];
                     }
                 }
             })
@@ -269,28 +275,43 @@ impl<T: Scalar> Rev<T> {
     }
 }
 
-/// Records `value` as a function of `a` and `b` with partials `da` and `db`. Constant
-/// operands are left out; two constants give a constant and record nothing.
+/// `value` as a function of `a` and `b` with partials `da` and `db`. Constant operands
+/// are left out; a result that depends on one node rescales it; only one that depends on
+/// two different nodes records a node.
 #[inline(always)]
 #[track_caller]
 fn record<T: Base>(value: T, a: Rev<T>, da: T, b: Rev<T>, db: T) -> Rev<T> {
     match (a.is_const(), b.is_const()) {
         (true, true) => Rev::constant(value),
-        (false, true) => node(value, a.epoch, [a.node, NONE], [da, T::zero()], a.epoch),
-        (true, false) => node(value, b.epoch, [b.node, NONE], [db, T::zero()], b.epoch),
-        (false, false) => node(value, a.epoch, [a.node, b.node], [da, db], b.epoch),
-    }
-}
-
-#[inline(always)]
-#[track_caller]
-fn node<T: Base>(value: T, epoch: u32, operands: [u32; 2], partials: [T; 2], other: u32) -> Rev<T> {
-    let node = T::with_store(|s| {
-        s.check(epoch);
-        if other != epoch {
-            s.check(other);
+        (false, true) => Rev {
+            value,
+            scale: a.scale * da,
+            ..a
+        },
+        (true, false) => Rev {
+            value,
+            scale: b.scale * db,
+            ..b
+        },
+        (false, false) if a.node == b.node && a.epoch == b.epoch => Rev {
+            value,
+            scale: a.scale * da + b.scale * db,
+            ..a
+        },
+        (false, false) => {
+            let node = T::with_store(|s| {
+                s.check(a.epoch);
+                if b.epoch != a.epoch {
+                    s.check(b.epoch);
+                }
+                s.push([a.node, b.node], [a.scale * da, b.scale * db])
+            });
+            Rev {
+                value,
+                scale: T::one(),
+                node,
+                epoch: a.epoch,
+            }
         }
-        s.push(operands, partials)
-    });
-    Rev { value, node, epoch }
+    }
 }

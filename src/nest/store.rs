@@ -8,12 +8,18 @@ use crate::Scalar;
 /// The node index of a constant: no node, no derivative.
 pub(super) const NONE: u32 = u32::MAX;
 
-/// What a scope records: per node, its two operands (or [`NONE`]) and the partials of the
-/// node with respect to them. Operands always come before the node, so one backward loop
+/// One recorded operation: its two operands (or [`NONE`]) and its partials with respect to
+/// them.
+#[derive(Clone, Copy)]
+struct Node<T> {
+    operands: [u32; 2],
+    partials: [T; 2],
+}
+
+/// What a scope records: its nodes, operands always before the node, so one backward loop
 /// is a reverse sweep.
 pub struct Store<T> {
-    operands: Vec<[u32; 2]>,
-    partials: Vec<[T; 2]>,
+    nodes: Vec<Node<T>>,
     adjoints: Vec<T>,
     /// The scope the nodes belong to; a scope that ends makes its handles stale.
     epoch: u32,
@@ -23,8 +29,7 @@ pub struct Store<T> {
 impl<T: Scalar> Store<T> {
     pub(super) const fn new() -> Self {
         Store {
-            operands: Vec::new(),
-            partials: Vec::new(),
+            nodes: Vec::new(),
             adjoints: Vec::new(),
             epoch: 0,
             active: false,
@@ -47,8 +52,7 @@ impl<T: Scalar> Store<T> {
 
     /// Ends the scope: forgets its nodes (keeping the memory) and makes its handles stale.
     pub(super) fn end(&mut self) {
-        self.operands.clear();
-        self.partials.clear();
+        self.nodes.clear();
         self.active = false;
     }
 
@@ -64,28 +68,37 @@ impl<T: Scalar> Store<T> {
     /// Appends a node; returns its index.
     #[inline(always)]
     pub(super) fn push(&mut self, operands: [u32; 2], partials: [T; 2]) -> u32 {
-        let i = self.operands.len();
-        assert!(
-            i < NONE as usize,
-            "tapeless: a nested recording holds more than 2³² − 1 nodes"
-        );
-        self.operands.push(operands);
-        self.partials.push(partials);
+        let i = self.nodes.len();
+        if i == self.nodes.capacity() {
+            self.grow();
+        }
+        self.nodes.push(Node { operands, partials });
         i as u32
+    }
+
+    /// Room for more nodes, out of the recording's way.
+    #[cold]
+    #[inline(never)]
+    fn grow(&mut self) {
+        assert!(
+            self.nodes.len() < NONE as usize - 1,
+            "tapeless: a nested recording holds more than 2³² − 2 nodes"
+        );
+        self.nodes.reserve(self.nodes.len().max(256));
     }
 
     /// The number of nodes recorded in the current scope.
     pub(super) fn len(&self) -> usize {
-        self.operands.len()
+        self.nodes.len()
     }
 
-    /// One reverse sweep from node `y` (seeded with one); `read(adjoints)` reads the result
-    /// before the next sweep reuses the buffer.
-    pub(super) fn sweep<R>(&mut self, y: u32, read: impl FnOnce(&[T]) -> R) -> R {
+    /// One reverse sweep from node `y`, seeded with `seed`; `read(adjoints)` reads the
+    /// result before the next sweep reuses the buffer.
+    pub(super) fn sweep<R>(&mut self, y: u32, seed: T, read: impl FnOnce(&[T]) -> R) -> R {
         let n = y as usize + 1;
         self.adjoints.clear();
         self.adjoints.resize(n, T::zero());
-        self.adjoints[y as usize] = T::one();
+        self.adjoints[y as usize] = seed;
         for i in (0..n).rev() {
             let a = self.adjoints[i];
             // A node the output does not reach (adjoint zero) passes nothing on, even
@@ -93,8 +106,10 @@ impl<T: Scalar> Store<T> {
             if a == T::zero() {
                 continue;
             }
-            let [p, q] = self.operands[i];
-            let [dp, dq] = self.partials[i];
+            let Node {
+                operands: [p, q],
+                partials: [dp, dq],
+            } = self.nodes[i];
             if p != NONE {
                 self.adjoints[p as usize] += dp * a;
             }
