@@ -59,7 +59,9 @@ pub fn table() -> Vec<Case> {
     let mut s: u64 = 31337;
     let a: Vec<f64> = (0..ell * ell)
         .map(|_| {
-            s = s.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            s = s
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
             (s >> 11) as f64 / (1u64 << 53) as f64
         })
         .collect();
