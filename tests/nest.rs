@@ -47,24 +47,19 @@ fn reverse_over_reverse_gives_the_hessian() {
     let f = f_expr();
     let p = [0.8, -0.6];
     let h = hessian_closed(p[0], p[1]);
-    for i in 0..2 {
+    for (i, h_row) in h.iter().enumerate() {
         // The static engine's reverse sweep run on `Rev`, differentiated in reverse.
         let (gi, row) = nest::gradient(p, |x| gradient(&f, x).1[i]);
         assert!(close(gi, gradient(&f, p).1[i], 1e-15));
         // Central differences of the first derivative.
         let e = 1e-6;
-        for j in 0..2 {
-            assert!(
-                close(row[j], h[i][j], 1e-13),
-                "H[{i}][{j}]: {} vs {}",
-                row[j],
-                h[i][j]
-            );
+        for (j, (&r, &hij)) in row.iter().zip(h_row).enumerate() {
+            assert!(close(r, hij, 1e-13), "H[{i}][{j}]: {r} vs {hij}");
             let (mut a, mut b) = (p, p);
             a[j] += e;
             b[j] -= e;
             let fd = (gradient(&f, a).1[i] - gradient(&f, b).1[i]) / (2.0 * e);
-            assert!(close(row[j], fd, 1e-7));
+            assert!(close(r, fd, 1e-7));
         }
     }
 }
