@@ -38,12 +38,14 @@
 //! - [`derivatives`]: beyond the gradient: [`jvp`], [`hvp`] and [`hessian`]
 //!   (forward-over-reverse), [`jacobian`] and [`vjp`] for tuples and arrays of expressions,
 //!   batches of gradients, and the same on the tape for run-time sizes.
+//! - [`nest`] (feature `std`): nested derivatives: [`nest::Rev`], a reverse-mode
+//!   [`Scalar`] every engine runs on (reverse over reverse, reverse over forward).
 //! - [`solve`]: Newton's method for `F(x) = 0` of static size, and (feature `argmin`)
 //!   expressions as argmin problems.
 //!
 //! | cargo feature | adds |
 //! | --- | --- |
-//! | `std` (default) | the platform's math functions (otherwise `libm`); implies `alloc` |
+//! | `std` (default) | the platform's math functions (otherwise `libm`); [`nest`]; implies `alloc` |
 //! | `alloc` | the [`Tape`] and the `tape_*` entry points (without it: `core` only) |
 //! | `rayon` | `par_gradients`: many gradients in parallel |
 //! | `argmin` | `solve::argmin`: cost, gradient and Hessian for argmin's solvers |
@@ -107,6 +109,8 @@ pub mod derivatives;
 pub mod dual;
 mod entry;
 pub mod expr;
+#[cfg(feature = "std")]
+pub mod nest;
 pub mod rules;
 mod scalar;
 pub mod solve;

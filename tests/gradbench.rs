@@ -203,3 +203,198 @@ fn misuse_gets_an_error_answer_and_the_tool_goes_on() {
         "square",
     );
 }
+
+/// det A by Gaussian elimination with partial pivoting: an independent reference.
+fn det_lu(a: &[f64], n: usize) -> f64 {
+    let mut m = a.to_vec();
+    let mut det = 1.0;
+    for k in 0..n {
+        let p = (k..n)
+            .max_by(|&i, &j| m[i * n + k].abs().total_cmp(&m[j * n + k].abs()))
+            .unwrap();
+        if p != k {
+            for j in 0..n {
+                m.swap(p * n + j, k * n + j);
+            }
+            det = -det;
+        }
+        det *= m[k * n + k];
+        for i in k + 1..n {
+            let f = m[i * n + k] / m[k * n + k];
+            for j in k..n {
+                m[i * n + j] -= f * m[k * n + j];
+            }
+        }
+    }
+    det
+}
+
+/// A well-conditioned ℓ×ℓ matrix: diagonally dominant, with pseudo-random entries.
+fn test_matrix(ell: usize, seed: u64) -> Vec<f64> {
+    let mut s = seed;
+    (0..ell * ell)
+        .map(|k| {
+            s = s
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            let r = (s >> 11) as f64 / (1u64 << 53) as f64 - 0.5;
+            if k / ell == k % ell { r + 2.0 } else { r }
+        })
+        .collect()
+}
+
+#[test]
+fn det_primal_and_gradient_against_elimination_and_cofactors() {
+    let mut tool = Tool::start("det");
+    assert_eq!(tool.define("det")["success"], true);
+    // ℓ ≤ 6 is one static expression; 7 and 8 take the tape down to 6×6 minors.
+    for ell in 1..=8 {
+        let a = test_matrix(ell, 7 + ell as u64);
+        let input = json!({ "A": a, "ell": ell });
+        let det = det_lu(&a, ell);
+        assert_close(
+            &tool.evaluate("det", "primal", input.clone()),
+            &[det],
+            "det",
+        );
+        // ∂det/∂a_ij is the cofactor: det of A with row i replaced by e_j.
+        let cofactors: Vec<f64> = (0..ell * ell)
+            .map(|k| {
+                let (i, j) = (k / ell, k % ell);
+                let mut b = a.clone();
+                for c in 0..ell {
+                    b[i * ell + c] = if c == j { 1.0 } else { 0.0 };
+                }
+                det_lu(&b, ell)
+            })
+            .collect();
+        let grad = tool.evaluate("det", "gradient", input);
+        assert_close(&grad, &cofactors, &format!("∂det/∂A, ℓ = {ell}"));
+        // And central finite differences of the tool's own primal, for the small sizes.
+        if ell <= 5 {
+            let mut got = Vec::new();
+            flatten(&grad, &mut got);
+            let h = 1e-5;
+            for k in 0..ell * ell {
+                let mut at = |d: f64| {
+                    let mut b = a.clone();
+                    b[k] += d;
+                    let v = tool.evaluate("det", "primal", json!({ "A": b, "ell": ell }));
+                    v.as_f64().unwrap()
+                };
+                let fd = (at(h) - at(-h)) / (2.0 * h);
+                assert!(
+                    close(got[k], fd),
+                    "ℓ = {ell}, entry {k}: {} against {fd}",
+                    got[k]
+                );
+            }
+        }
+    }
+    let short = tool.try_evaluate("det", "gradient", json!({ "A": [1.0, 2.0, 3.0], "ell": 2 }));
+    assert_eq!(short["success"], false);
+    assert!(short["error"].as_str().unwrap().contains("`A`"));
+    let no_ell = tool.try_evaluate("det", "primal", json!({ "A": [1.0] }));
+    assert_eq!(no_ell["success"], false);
+    assert!(no_ell["error"].as_str().unwrap().contains("`ell`"));
+}
+
+const MODES: [&str; 4] = ["ff", "fr", "rf", "rr"];
+
+#[test]
+fn saddle_finds_the_origin_in_all_four_modes() {
+    let mut tool = Tool::start("saddle");
+    assert_eq!(tool.define("saddle")["success"], true);
+    let mut outputs = Vec::new();
+    for mode in MODES {
+        let out = tool.evaluate("saddle", mode, json!({ "start": [1.0, 1.0] }));
+        // The saddle point of (a² + b²) − (c² + d²) is the origin.
+        assert_close(&out, &[0.0; 4], mode);
+        let mut v = Vec::new();
+        flatten(&out, &mut v);
+        outputs.push(v);
+    }
+    for (mode, v) in MODES.iter().zip(&outputs) {
+        assert_close(&json!(v), &outputs[0], &format!("{mode} against ff"));
+    }
+    let bad = tool.try_evaluate("saddle", "rr", json!({ "start": [1.0] }));
+    assert_eq!(bad["success"], false);
+    assert!(bad["error"].as_str().unwrap().contains("`start`"));
+    let bad = tool.try_evaluate("saddle", "fx", json!({ "start": [1.0, 1.0] }));
+    assert_eq!(bad["success"], false);
+    assert!(bad["error"].as_str().unwrap().contains("fx"));
+}
+
+/// The particle's cost at charge height `w`, written here from the definition with the
+/// potential's gradient in closed form: ∇ₓ 1/‖x − q‖ = −(x − q)/‖x − q‖³.
+fn particle_cost(w: f64) -> f64 {
+    let charges = [(10.0, 10.0 - w), (10.0, 0.0)];
+    let (mut x, mut v) = ((0.0_f64, 8.0_f64), (0.75_f64, 0.0_f64));
+    loop {
+        let mut g = (0.0, 0.0);
+        for q in charges {
+            let d = (x.0 - q.0, x.1 - q.1);
+            let r3 = (d.0 * d.0 + d.1 * d.1).powf(1.5);
+            g = (g.0 - d.0 / r3, g.1 - d.1 / r3);
+        }
+        let next = (x.0 + 0.1 * v.0, x.1 + 0.1 * v.1);
+        if next.1 <= 0.0 {
+            break;
+        }
+        x = next;
+        v = (v.0 - 0.1 * g.0, v.1 - 0.1 * g.1);
+    }
+    let t = -x.1 / v.1;
+    (x.0 + t * v.0).powi(2)
+}
+
+/// The descent of the eval on `particle_cost`, its derivative by central differences.
+fn particle_descent(w0: f64) -> f64 {
+    let f = particle_cost;
+    let g = |w: f64| (f(w + 1e-6) - f(w - 1e-6)) / 2e-6;
+    let (mut w, mut fw, mut gw, mut eta, mut accepted) = (w0, f(w0), g(w0), 1e-5, 0);
+    loop {
+        if gw.abs() <= 1e-5 {
+            return w;
+        }
+        if accepted == 10 {
+            eta *= 2.0;
+            accepted = 0;
+            continue;
+        }
+        let next = w - eta * gw;
+        if (w - next).abs() <= 1e-5 {
+            return w;
+        }
+        let f_next = f(next);
+        if f_next < fw {
+            (w, fw, gw, accepted) = (next, f_next, g(next), accepted + 1);
+        } else {
+            eta /= 2.0;
+            accepted = 0;
+        }
+    }
+}
+
+#[test]
+fn particle_agrees_with_a_finite_difference_descent_in_all_four_modes() {
+    let mut tool = Tool::start("particle");
+    assert_eq!(tool.define("particle")["success"], true);
+    let reference = particle_descent(0.0);
+    let slope = |w: f64| (particle_cost(w + 1e-6) - particle_cost(w - 1e-6)) / 2e-6;
+    let start_slope = slope(0.0);
+    for mode in MODES {
+        let out = tool.evaluate("particle", mode, json!({ "w": 0.0 }));
+        assert_close(&out, &[reference], mode);
+        // w* is a minimum of the cost: the descent stops once a step would move w by 1e-5
+        // or less, so the derivative there is small beside the one it started from.
+        let end_slope = slope(out.as_f64().unwrap());
+        assert!(
+            end_slope.abs() < 0.01 * start_slope.abs(),
+            "{mode}: cost′(w*) = {end_slope}, cost′(0) = {start_slope}"
+        );
+    }
+    let bad = tool.try_evaluate("particle", "ff", json!({ "w": "zero" }));
+    assert_eq!(bad["success"], false);
+    assert!(bad["error"].as_str().unwrap().contains("`w`"));
+}

@@ -17,8 +17,13 @@
 //! `"success":false` with an `error` saying what was wrong; the tool never stops on one.
 //! Each eval lives in its own module, with the engine that suits it and why.
 
+mod descent;
+mod det;
 mod hello;
 mod input;
+mod nested;
+mod particle;
+mod saddle;
 
 use std::io::{self, BufRead, Write};
 use std::time::Instant;
@@ -26,12 +31,15 @@ use std::time::Instant;
 use serde_json::{Value, json};
 
 /// The modules this tool implements, in the order `define` lists them.
-const MODULES: &[&str] = &["hello"];
+const MODULES: &[&str] = &["hello", "det", "saddle", "particle"];
 
 /// Runs one function of one module on a decoded input.
 fn evaluate(module: &str, function: &str, input: &Value, runs: &mut Runs) -> Result<Value, String> {
     match module {
         "hello" => hello::evaluate(function, input, runs),
+        "det" => det::evaluate(function, input, runs),
+        "saddle" => saddle::evaluate(function, input, runs),
+        "particle" => particle::evaluate(function, input, runs),
         _ => Err(unknown_module(module)),
     }
 }
