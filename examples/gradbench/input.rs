@@ -87,9 +87,9 @@ fn flat(v: &Value, name: &str) -> Result<Vec<f64>, String> {
 /// A value shortened for an error message.
 fn brief(v: &Value) -> String {
     let s = v.to_string();
-    if s.len() <= 40 {
+    if s.chars().count() <= 40 {
         s
     } else {
-        format!("{}…", &s[..s.floor_char_boundary(37)])
+        format!("{}…", s.chars().take(37).collect::<String>())
     }
 }
