@@ -32,6 +32,7 @@ pub struct Ph {
 
 impl<T: Scalar> Expr<T> for Ph {
     type Cache = ();
+    const CHEAP: bool = true;
     #[inline(always)]
     fn value<C: Ctx<T>>(&self, ctx: &C) -> T {
         ctx.bound(self.slot)

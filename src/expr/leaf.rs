@@ -63,6 +63,7 @@ macro_rules! checked_index {
 
 impl<T: Scalar, I: Index> Expr<T> for Var<I> {
     type Cache = ();
+    const CHEAP: bool = true;
     #[inline(always)]
     fn value<C: Ctx<T>>(&self, ctx: &C) -> T {
         ctx.input(I::USIZE)
@@ -93,6 +94,7 @@ pub struct Cst(pub f64);
 
 impl<T: Scalar> Expr<T> for Cst {
     type Cache = ();
+    const CHEAP: bool = true;
     #[inline(always)]
     fn value<C: Ctx<T>>(&self, _: &C) -> T {
         T::from_f64(self.0)

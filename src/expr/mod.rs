@@ -74,6 +74,13 @@ pub trait Expr<T: Scalar>: Node + Extent {
     /// What the forward sweep keeps for the reverse sweep (a stack value).
     type Cache: Copy;
 
+    /// `true` when the value costs a few loads and additions or products (a leaf, a
+    /// constant, a product of those): evaluating it again is then cheaper than keeping a
+    /// cache. A product with such a factor is swept by [`fused`](Self::fused) with the
+    /// factor's value as the other operand's adjoint, so the other operand (a large
+    /// subexpression, say) is swept whole and never cached.
+    const CHEAP: bool = false;
+
     /// The value at the inputs of `ctx`.
     fn value<C: Ctx<T>>(&self, ctx: &C) -> T;
 

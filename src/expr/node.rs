@@ -118,6 +118,7 @@ impl<R, A, B> Binary<R, A, B> {
 
 impl<T: Scalar, R: BinaryRule, A: Expr<T>, B: Expr<T>> Expr<T> for Binary<R, A, B> {
     type Cache = (T, T, A::Cache, B::Cache);
+    const CHEAP: bool = (R::PASSES_ADJOINT || R::IS_PRODUCT) && A::CHEAP && B::CHEAP;
     #[inline(always)]
     fn value<C: Ctx<T>>(&self, ctx: &C) -> T {
         self.rule.value(self.a.value(ctx), self.b.value(ctx))
@@ -144,6 +145,19 @@ impl<T: Scalar, R: BinaryRule, A: Expr<T>, B: Expr<T>> Expr<T> for Binary<R, A, 
             // `adj · 1` is `adj`: each operand is swept whole, one after the other.
             let a = self.a.fused(ctx, adj, sink);
             let b = self.b.fused(ctx, adj, sink);
+            self.rule.value(a, b)
+        } else if R::IS_PRODUCT && B::CHEAP && !A::CHEAP {
+            // `a · b` with `b` a leaf or so: `a` swept whole with `adj · b`, never cached;
+            // then `b` with `adj · a`. The same products, in the same order, as `backward`.
+            let b = self.b.value(ctx);
+            let a = self.a.fused(ctx, adj * b, sink);
+            self.b.fused(ctx, adj * a, sink);
+            self.rule.value(a, b)
+        } else if R::IS_PRODUCT && A::CHEAP && !B::CHEAP {
+            // The mirror image: `b` swept whole with `adj · a`, then `a` with `adj · b`.
+            let a = self.a.value(ctx);
+            let b = self.b.fused(ctx, adj * a, sink);
+            self.a.fused(ctx, adj * b, sink);
             self.rule.value(a, b)
         } else {
             let (y, cache) = self.forward(ctx);

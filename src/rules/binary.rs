@@ -6,9 +6,12 @@ use crate::Scalar;
 /// Declares a zero-sized binary rule from its value and its `(value, ∂a, ∂b)` triple.
 macro_rules! binary_rule {
     ($(#[$doc:meta])* $name:ident, $fname:literal, |$a:ident, $b:ident| $value:expr, |$p:ident, $q:ident| $eval:expr) => {
-        binary_rule!($(#[$doc])* $name, $fname, |$a, $b| $value, |$p, $q| $eval, false);
+        binary_rule!($(#[$doc])* $name, $fname, |$a, $b| $value, |$p, $q| $eval, false, false);
     };
     ($(#[$doc:meta])* $name:ident, $fname:literal, |$a:ident, $b:ident| $value:expr, |$p:ident, $q:ident| $eval:expr, $passes:expr) => {
+        binary_rule!($(#[$doc])* $name, $fname, |$a, $b| $value, |$p, $q| $eval, $passes, false);
+    };
+    ($(#[$doc:meta])* $name:ident, $fname:literal, |$a:ident, $b:ident| $value:expr, |$p:ident, $q:ident| $eval:expr, $passes:expr, $product:expr) => {
         $(#[$doc])*
         #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
         pub struct $name;
@@ -24,6 +27,7 @@ macro_rules! binary_rule {
                 $eval
             }
             const PASSES_ADJOINT: bool = $passes;
+            const IS_PRODUCT: bool = $product;
             #[inline(always)]
             fn op(self) -> Option<BinaryOp> {
                 Some(BinaryOp::$name)
@@ -42,7 +46,7 @@ binary_rule!(
 );
 binary_rule!(
     /// `a · b`; partials `(b, a)`.
-    Mul, "mul", |a, b| a * b, |a, b| (a * b, b, a)
+    Mul, "mul", |a, b| a * b, |a, b| (a * b, b, a), false, true
 );
 binary_rule!(
     /// `a / b`; partials `(1/b, −(a/b)·(1/b))` (one reciprocal serves both). Division by

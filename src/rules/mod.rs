@@ -101,6 +101,10 @@ pub trait BinaryRule: Copy + Send + Sync + 'static {
     /// both operands unchanged, so the static engine hands it to each operand before
     /// evaluating it (see [`Expr::fused`](crate::Expr::fused)).
     const PASSES_ADJOINT: bool = false;
+    /// `true` when the partials are `(b, a)` (`·`): each operand's adjoint is the other's
+    /// value, so the static engine can sweep a large operand with a cheap one's value
+    /// without keeping the large one's cache.
+    const IS_PRODUCT: bool = false;
 }
 
 /// A function of three arguments: `y = f(a, b, c)`.

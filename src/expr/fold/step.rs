@@ -91,6 +91,7 @@ pub struct State {
 
 impl<T: Scalar> Expr<T> for State {
     type Cache = ();
+    const CHEAP: bool = true;
     #[inline(always)]
     fn value<C: Ctx<T>>(&self, ctx: &C) -> T {
         ctx.state(self.level, self.slot)
