@@ -446,11 +446,11 @@ fn kmeans_cost_and_dir() {
     // Closed form: ∂/∂cⱼ = 2·Σ (cⱼ − p) over cluster j, the Hessian's diagonal 2·|cluster j|:
     // the direction is cⱼ minus the cluster's mean.
     let mut dir = Vec::new();
-    for j in 0..k {
+    for (j, centroid) in centroids.iter().enumerate() {
         let cluster: Vec<&Vec<f64>> = points.iter().filter(|p| nearest(p) == j).collect();
-        for l in 0..d {
+        for (l, c) in centroid.iter().enumerate() {
             let mean = cluster.iter().map(|p| p[l]).sum::<f64>() / cluster.len() as f64;
-            dir.push(centroids[j][l] - mean);
+            dir.push(c - mean);
         }
     }
     assert_close(&tool.evaluate("kmeans", "dir", input), &dir, "dir");

@@ -90,6 +90,7 @@ fn brief(v: &Value) -> String {
     if s.len() <= 40 {
         s
     } else {
-        format!("{}…", &s[..s.floor_char_boundary(37)])
+        let end = (0..=37).rev().find(|&i| s.is_char_boundary(i)).unwrap_or(0);
+        format!("{}…", &s[..end])
     }
 }
