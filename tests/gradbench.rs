@@ -204,6 +204,394 @@ fn misuse_gets_an_error_answer_and_the_tool_goes_on() {
     );
 }
 
+/// Small reproducible numbers for the sessions below, uniform in `[lo, hi)`.
+fn numbers(seed: u64, n: usize, lo: f64, hi: f64) -> Vec<f64> {
+    let mut s = seed;
+    (0..n)
+        .map(|_| {
+            s = s
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            lo + (hi - lo) * ((s >> 11) as f64 / (1u64 << 53) as f64)
+        })
+        .collect()
+}
+
+/// Central differences of `f` at `x`, one per component.
+fn central(mut f: impl FnMut(&[f64]) -> f64, x: &[f64]) -> Vec<f64> {
+    let h = 1e-6;
+    (0..x.len())
+        .map(|i| {
+            let (mut up, mut down) = (x.to_vec(), x.to_vec());
+            up[i] += h;
+            down[i] -= h;
+            (f(&up) - f(&down)) / (2.0 * h)
+        })
+        .collect()
+}
+
+/// The error answer to a wrong-shape input names the field.
+fn assert_refused(tool: &mut Tool, module: &str, function: &str, input: Value, field: &str) {
+    let answer = tool.try_evaluate(module, function, input);
+    assert_eq!(answer["success"], false, "{answer}");
+    let error = answer["error"].as_str().unwrap();
+    assert!(
+        error.contains(&format!("`{field}")),
+        "{error} does not name `{field}`"
+    );
+}
+
+/// `llsq`'s definition in plain f64.
+fn llsq_reference(x: &[f64], n: usize) -> f64 {
+    (0..n)
+        .map(|i| {
+            let t = -1.0 + 2.0 * i as f64 / (n - 1) as f64;
+            let s = if t > 0.0 {
+                1.0
+            } else if t < 0.0 {
+                -1.0
+            } else {
+                0.0
+            };
+            let p: f64 = x
+                .iter()
+                .enumerate()
+                .map(|(j, xj)| xj * t.powi(j as i32))
+                .sum();
+            0.5 * (s - p).powi(2)
+        })
+        .sum()
+}
+
+#[test]
+fn llsq_primal_and_gradient() {
+    let mut tool = Tool::start("llsq");
+    assert_eq!(tool.define("llsq")["success"], true);
+    let (n, m) = (9, 5);
+    let x = numbers(1, m, -1.0, 1.0);
+    let input = |x: &[f64]| json!({ "x": x, "n": n, "min_runs": 1, "min_seconds": 0 });
+    let primal = tool.evaluate("llsq", "primal", input(&x));
+    assert_close(&primal, &[llsq_reference(&x, n)], "primal");
+    // Closed form: ∂/∂xⱼ = Σᵢ (pᵢ − sᵢ)·tᵢʲ.
+    let closed: Vec<f64> = (0..m)
+        .map(|j| {
+            (0..n)
+                .map(|i| {
+                    let t = -1.0 + 2.0 * i as f64 / (n - 1) as f64;
+                    let s = if t > 0.0 {
+                        1.0
+                    } else if t < 0.0 {
+                        -1.0
+                    } else {
+                        0.0
+                    };
+                    let p: f64 = x
+                        .iter()
+                        .enumerate()
+                        .map(|(k, xk)| xk * t.powi(k as i32))
+                        .sum();
+                    (p - s) * t.powi(j as i32)
+                })
+                .sum()
+        })
+        .collect();
+    let gradient = tool.evaluate("llsq", "gradient", input(&x));
+    assert_close(&gradient, &closed, "gradient");
+    // And the tool's own primal at perturbed points.
+    let fd = central(|x| tool_number(&mut tool, "llsq", "primal", input(x)), &x);
+    assert_close(&gradient, &fd, "gradient against differences");
+    assert_refused(
+        &mut tool,
+        "llsq",
+        "gradient",
+        json!({ "x": "one", "n": 3 }),
+        "x",
+    );
+    assert_refused(
+        &mut tool,
+        "llsq",
+        "primal",
+        json!({ "x": [1.0], "n": -3 }),
+        "n",
+    );
+}
+
+/// The number the tool answers to one `evaluate`.
+fn tool_number(tool: &mut Tool, module: &str, function: &str, input: Value) -> f64 {
+    tool.evaluate(module, function, input)
+        .as_f64()
+        .expect("a number")
+}
+
+#[test]
+fn lse_primal_and_gradient_is_the_softmax() {
+    let mut tool = Tool::start("lse");
+    assert_eq!(tool.define("lse")["success"], true);
+    let mut x = numbers(2, 40, -3.0, 3.0);
+    x[7] = 700.0; // exp would overflow without the shift by the maximum
+    let input = json!({ "x": x, "min_runs": 2, "min_seconds": 0 });
+    let m = 700.0;
+    let sum: f64 = x.iter().map(|v| (v - m).exp()).sum();
+    assert_close(
+        &tool.evaluate("lse", "primal", input.clone()),
+        &[m + sum.ln()],
+        "primal",
+    );
+    let softmax: Vec<f64> = x.iter().map(|v| (v - m).exp() / sum).collect();
+    assert_close(
+        &tool.evaluate("lse", "gradient", input),
+        &softmax,
+        "gradient",
+    );
+    // Away from the overflow, against differences of the primal.
+    let x = numbers(3, 6, -2.0, 2.0);
+    let lse = |x: &[f64]| x.iter().map(|v| v.exp()).sum::<f64>().ln();
+    let gradient = tool.evaluate("lse", "gradient", json!({ "x": x }));
+    assert_close(&gradient, &central(lse, &x), "gradient against differences");
+    assert_refused(&mut tool, "lse", "primal", json!({ "y": [1.0] }), "x");
+    assert_refused(
+        &mut tool,
+        "lse",
+        "gradient",
+        json!({ "x": [1.0, [2.0, "a"]] }),
+        "x[1][1]",
+    );
+}
+
+/// `ode`'s definition in plain f64: RK4 with `s` steps on [0, 2], the state at 2.
+fn ode_reference(x: &[f64], s: usize) -> Vec<f64> {
+    let n = x.len();
+    let h = 2.0 / s as f64;
+    let slope = |y: &[f64]| -> Vec<f64> {
+        (0..n)
+            .map(|i| if i == 0 { x[0] } else { x[i] * y[i - 1] })
+            .collect()
+    };
+    let mut y = vec![0.0; n];
+    for _ in 0..s {
+        let k1 = slope(&y);
+        let y2: Vec<f64> = (0..n).map(|i| y[i] + h / 2.0 * k1[i]).collect();
+        let k2 = slope(&y2);
+        let y3: Vec<f64> = (0..n).map(|i| y[i] + h / 2.0 * k2[i]).collect();
+        let k3 = slope(&y3);
+        let y4: Vec<f64> = (0..n).map(|i| y[i] + h * k3[i]).collect();
+        let k4 = slope(&y4);
+        for i in 0..n {
+            y[i] += h / 6.0 * (k1[i] + 2.0 * k2[i] + 2.0 * k3[i] + k4[i]);
+        }
+    }
+    y
+}
+
+#[test]
+fn ode_primal_and_gradient() {
+    let mut tool = Tool::start("ode");
+    assert_eq!(tool.define("ode")["success"], true);
+    // 3 steps of 4 stages reach 12 components: the last of 7 depends on every input.
+    let (n, s) = (7, 3);
+    let x = numbers(4, n, 0.5, 1.5);
+    let input = json!({ "x": x, "s": s, "min_runs": 1, "min_seconds": 0 });
+    let y = ode_reference(&x, s);
+    assert_close(&tool.evaluate("ode", "primal", input.clone()), &y, "primal");
+    let fd = central(|x| ode_reference(x, s)[n - 1], &x);
+    assert!(
+        fd.iter().all(|g| g.abs() > 1e-3),
+        "every input matters: {fd:?}"
+    );
+    assert_close(&tool.evaluate("ode", "gradient", input), &fd, "gradient");
+    // One step, one component: y(2) = 2·x₀, whatever the steps.
+    assert_close(
+        &tool.evaluate("ode", "gradient", json!({ "x": [0.3], "s": 1 })),
+        &[2.0],
+        "gradient of 2·x₀",
+    );
+    assert_refused(
+        &mut tool,
+        "ode",
+        "primal",
+        json!({ "x": [1.0], "s": -1 }),
+        "s",
+    );
+    assert_refused(
+        &mut tool,
+        "ode",
+        "gradient",
+        json!({ "x": 1.0, "s": 2 }),
+        "x",
+    );
+}
+
+#[test]
+fn kmeans_cost_and_dir() {
+    let mut tool = Tool::start("kmeans");
+    assert_eq!(tool.define("kmeans")["success"], true);
+    let (n, k, d) = (15, 3, 2);
+    let flat = numbers(5, n * d, 0.0, 1.0);
+    let points: Vec<Vec<f64>> = flat.chunks(d).map(<[f64]>::to_vec).collect();
+    let centroids = points[n - k..].to_vec();
+    let input =
+        json!({ "points": points, "centroids": centroids, "min_runs": 1, "min_seconds": 0 });
+    let dist = |a: &[f64], b: &[f64]| a.iter().zip(b).map(|(a, b)| (a - b).powi(2)).sum::<f64>();
+    let nearest = |p: &[f64]| {
+        (0..k)
+            .min_by(|&a, &b| dist(p, &centroids[a]).total_cmp(&dist(p, &centroids[b])))
+            .unwrap()
+    };
+    let cost: f64 = points.iter().map(|p| dist(p, &centroids[nearest(p)])).sum();
+    assert_close(
+        &tool.evaluate("kmeans", "cost", input.clone()),
+        &[cost],
+        "cost",
+    );
+    // Closed form: ∂/∂cⱼ = 2·Σ (cⱼ − p) over cluster j, the Hessian's diagonal 2·|cluster j|:
+    // the direction is cⱼ minus the cluster's mean.
+    let mut dir = Vec::new();
+    for (j, centroid) in centroids.iter().enumerate() {
+        let cluster: Vec<&Vec<f64>> = points.iter().filter(|p| nearest(p) == j).collect();
+        for (l, c) in centroid.iter().enumerate() {
+            let mean = cluster.iter().map(|p| p[l]).sum::<f64>() / cluster.len() as f64;
+            dir.push(c - mean);
+        }
+    }
+    assert_close(&tool.evaluate("kmeans", "dir", input), &dir, "dir");
+    let mut short = centroids.clone();
+    short[1].pop();
+    assert_refused(
+        &mut tool,
+        "kmeans",
+        "dir",
+        json!({ "points": points, "centroids": short }),
+        "centroids[1]",
+    );
+    assert_refused(
+        &mut tool,
+        "kmeans",
+        "cost",
+        json!({ "points": points }),
+        "centroids",
+    );
+}
+
+/// `gmm`'s log-posterior in plain f64, with each `Qⱼ` made as a dense matrix. `params` is
+/// α (k), μ (k×d), q (k×d), l (k×d(d−1)/2, each `Qⱼ`'s entries below the diagonal column by
+/// column).
+fn gmm_reference(
+    params: &[f64],
+    x: &[Vec<f64>],
+    (d, k): (usize, usize),
+    (m, gamma): (f64, f64),
+) -> f64 {
+    let lsz = d * (d - 1) / 2;
+    let alpha = &params[..k];
+    let mu = |j: usize| &params[k + j * d..k + (j + 1) * d];
+    let q = |j: usize| &params[k + k * d + j * d..k + k * d + (j + 1) * d];
+    let l = |j: usize| &params[k + 2 * k * d + j * lsz..k + 2 * k * d + (j + 1) * lsz];
+    let big_q = |j: usize| {
+        let mut a = vec![vec![0.0; d]; d];
+        let mut next = l(j).iter();
+        for c in 0..d {
+            a[c][c] = q(j)[c].exp();
+            for row in a.iter_mut().skip(c + 1) {
+                row[c] = *next.next().unwrap();
+            }
+        }
+        a
+    };
+    let lse = |v: &[f64]| {
+        let m = v.iter().cloned().fold(f64::NEG_INFINITY, f64::max);
+        m + v.iter().map(|x| (x - m).exp()).sum::<f64>().ln()
+    };
+    let qs: Vec<_> = (0..k).map(big_q).collect();
+    let mut total = 0.0;
+    for xi in x {
+        let terms: Vec<f64> = (0..k)
+            .map(|j| {
+                let z: Vec<f64> = (0..d).map(|c| xi[c] - mu(j)[c]).collect();
+                let quad: f64 = (0..d)
+                    .map(|r| (0..d).map(|c| qs[j][r][c] * z[c]).sum::<f64>().powi(2))
+                    .sum();
+                alpha[j] + q(j).iter().sum::<f64>() - 0.5 * quad
+            })
+            .collect();
+        total += lse(&terms);
+    }
+    let n = x.len() as f64;
+    let nw = d as f64 + m + 1.0;
+    let log_gamma_d = 0.25 * (d * (d - 1)) as f64 * std::f64::consts::PI.ln()
+        + (1..=d)
+            .map(|j| libm::lgamma(0.5 * nw + 0.5 * (1.0 - j as f64)))
+            .sum::<f64>();
+    let c = nw * d as f64 * (gamma.ln() - 0.5 * 2f64.ln()) - log_gamma_d;
+    let prior: f64 = (0..k)
+        .map(|j| {
+            let frobenius: f64 = qs[j].iter().flatten().map(|v| v * v).sum();
+            m * q(j).iter().sum::<f64>() - 0.5 * gamma * gamma * frobenius + c
+        })
+        .sum();
+    total - n * lse(alpha) - n * d as f64 * 0.5 * (2.0 * std::f64::consts::PI).ln() + prior
+}
+
+#[test]
+fn gmm_objective_and_jacobian() {
+    let mut tool = Tool::start("gmm");
+    assert_eq!(tool.define("gmm")["success"], true);
+    let (d, k, n) = (3, 2, 6);
+    let lsz = d * (d - 1) / 2;
+    let (m, gamma) = (2.0, 0.8);
+    let x: Vec<Vec<f64>> = numbers(6, n * d, -2.0, 2.0)
+        .chunks(d)
+        .map(<[f64]>::to_vec)
+        .collect();
+    let params = [
+        numbers(7, k, -1.0, 1.0),
+        numbers(8, k * d, 0.0, 1.0),
+        numbers(9, k * d, -0.5, 0.5),
+        numbers(10, k * lsz, -0.5, 0.5),
+    ]
+    .concat();
+    let rows = |from: usize, w: usize| -> Vec<Vec<f64>> {
+        (0..k)
+            .map(|j| params[from + j * w..from + (j + 1) * w].to_vec())
+            .collect()
+    };
+    let input = json!({
+        "d": d, "k": k, "n": n, "m": m as i64, "gamma": gamma, "x": x,
+        "alpha": &params[..k], "mu": rows(k, d), "q": rows(k + k * d, d), "l": rows(k + 2 * k * d, lsz),
+        "min_runs": 1, "min_seconds": 0,
+    });
+    let reference = |p: &[f64]| gmm_reference(p, &x, (d, k), (m, gamma));
+    assert_close(
+        &tool.evaluate("gmm", "objective", input.clone()),
+        &[reference(&params)],
+        "objective",
+    );
+    let jacobian = tool.evaluate("gmm", "jacobian", input.clone());
+    let fd = central(reference, &params);
+    for (name, from, len) in [
+        ("alpha", 0, k),
+        ("mu", k, k * d),
+        ("q", k + k * d, k * d),
+        ("l", k + 2 * k * d, k * lsz),
+    ] {
+        assert_close(&jacobian[name], &fd[from..from + len], name);
+    }
+    // The gradient with respect to α sums to 0: every point's softmax weights sum to 1,
+    // and so do those of n·logsumexp(α)'s.
+    let ga: f64 = jacobian["alpha"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_f64().unwrap())
+        .sum();
+    assert!(ga.abs() < 1e-9, "Σ ∂/∂α = {ga}");
+    let mut wrong = input.clone();
+    wrong["mu"] = json!(rows(k, d)[..1]);
+    assert_refused(&mut tool, "gmm", "jacobian", wrong, "mu");
+    let mut wrong = input;
+    wrong["l"] = json!([[1.0], [2.0]]);
+    assert_refused(&mut tool, "gmm", "objective", wrong, "l[0]");
+}
+
 /// det A by Gaussian elimination with partial pivoting: an independent reference.
 fn det_lu(a: &[f64], n: usize) -> f64 {
     let mut m = a.to_vec();

@@ -16,12 +16,22 @@
 //! A message that is not JSON, lacks a field, or carries an input of the wrong shape gets
 //! `"success":false` with an `error` saying what was wrong; the tool never stops on one.
 //! Each eval lives in its own module, with the engine that suits it and why.
+//!
+//! `cargo run --release --example gradbench -- --table [filter]` instead times every
+//! module's sizes of the README's table (or those of the modules whose name contains
+//! `filter`) and prints a markdown table: each function's median time and its ratio to the
+//! first (the primal).
 
 mod descent;
 mod det;
+mod gmm;
 mod hello;
 mod input;
+mod kmeans;
+mod llsq;
+mod lse;
 mod nested;
+mod ode;
 mod particle;
 mod saddle;
 
@@ -31,16 +41,38 @@ use std::time::Instant;
 use serde_json::{Value, json};
 
 /// The modules this tool implements, in the order `define` lists them.
-const MODULES: &[&str] = &["hello", "det", "saddle", "particle"];
+const MODULES: &[&str] = &[
+    "hello", "llsq", "lse", "det", "ode", "kmeans", "gmm", "saddle", "particle",
+];
 
 /// Runs one function of one module on a decoded input.
 fn evaluate(module: &str, function: &str, input: &Value, runs: &mut Runs) -> Result<Value, String> {
     match module {
         "hello" => hello::evaluate(function, input, runs),
+        "llsq" => llsq::evaluate(function, input, runs),
+        "lse" => lse::evaluate(function, input, runs),
+        "ode" => ode::evaluate(function, input, runs),
+        "kmeans" => kmeans::evaluate(function, input, runs),
+        "gmm" => gmm::evaluate(function, input, runs),
         "det" => det::evaluate(function, input, runs),
         "saddle" => saddle::evaluate(function, input, runs),
         "particle" => particle::evaluate(function, input, runs),
         _ => Err(unknown_module(module)),
+    }
+}
+
+/// The sizes `--table` measures for one module (none for a module outside the table).
+fn table(module: &str) -> Vec<Case> {
+    match module {
+        "llsq" => llsq::table(),
+        "lse" => lse::table(),
+        "ode" => ode::table(),
+        "kmeans" => kmeans::table(),
+        "gmm" => gmm::table(),
+        "det" => det::table(),
+        "saddle" => saddle::table(),
+        "particle" => particle::table(),
+        _ => Vec::new(),
     }
 }
 
@@ -174,7 +206,90 @@ fn answer(line: &str) -> Value {
     }
 }
 
+/// A small linear congruential generator: the table's inputs, the same on every machine.
+pub struct Lcg(u64);
+
+impl Lcg {
+    pub fn new(seed: u64) -> Self {
+        Lcg(seed)
+    }
+
+    /// Uniform in `[lo, hi)`, from the top 53 bits of the state.
+    pub fn uniform(&mut self, lo: f64, hi: f64) -> f64 {
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        lo + (hi - lo) * ((self.0 >> 11) as f64 / (1u64 << 53) as f64)
+    }
+
+    pub fn vec(&mut self, n: usize, lo: f64, hi: f64) -> Vec<f64> {
+        (0..n).map(|_| self.uniform(lo, hi)).collect()
+    }
+}
+
+/// A time in the unit that suits it.
+fn duration(ns: f64) -> String {
+    if ns < 1e3 {
+        format!("{ns:.0} ns")
+    } else if ns < 1e6 {
+        format!("{:.2} µs", ns / 1e3)
+    } else if ns < 1e9 {
+        format!("{:.2} ms", ns / 1e6)
+    } else {
+        format!("{:.2} s", ns / 1e9)
+    }
+}
+
+/// `--table`: every case of every module (whose name contains `filter`), each function
+/// run for at least a second and five runs; the median run, and its ratio to the first
+/// function's.
+fn print_table(filter: Option<&str>) -> io::Result<()> {
+    let mut out = io::stdout().lock();
+    writeln!(out, "| eval | size | function | time (median) | ratio |")?;
+    writeln!(out, "|---|---|---|---:|---:|")?;
+    for module in MODULES
+        .iter()
+        .filter(|m| filter.is_none_or(|f| m.contains(f)))
+    {
+        for case in table(module) {
+            let mut first = None;
+            for function in case.functions {
+                let mut runs = Runs {
+                    min_runs: 5,
+                    min_seconds: 1.0,
+                    nanoseconds: Vec::new(),
+                };
+                if let Err(e) = evaluate(module, function, &case.input, &mut runs) {
+                    writeln!(
+                        out,
+                        "| {module} | {} | {function} | failed: {e} | |",
+                        case.description
+                    )?;
+                    continue;
+                }
+                let mut ns = runs.nanoseconds.clone();
+                ns.sort_unstable();
+                let median = ns[ns.len() / 2] as f64;
+                let first = *first.get_or_insert(median);
+                writeln!(
+                    out,
+                    "| {module} | {} | {function} | {} | {:.2} |",
+                    case.description,
+                    duration(median),
+                    median / first
+                )?;
+            }
+        }
+    }
+    Ok(())
+}
+
 fn main() -> io::Result<()> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.first().map(String::as_str) == Some("--table") {
+        return print_table(args.get(1).map(String::as_str));
+    }
     let stdin = io::stdin();
     let mut stdout = io::stdout().lock();
     for line in stdin.lock().lines() {

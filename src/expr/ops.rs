@@ -388,3 +388,5 @@ node!([E: Copy,] super::Checked<E>);
 node!(['w, T: Copy, A: Copy,] super::linalg::LseIn<'w, T, A>);
 node!([E: Copy, F: Copy, const K: usize,] super::share::LetVec<E, F, K>);
 node!([M: Copy, I: Copy, L: Copy, O: Copy, const K: usize,] super::Fold<M, I, L, O, K>);
+#[cfg(feature = "alloc")]
+node!(['w, T, I: Copy, L: Copy, O: Copy,] super::fold::FoldWide<'w, T, I, L, O>);

@@ -81,7 +81,7 @@ pub struct Layer<F>(pub(super) F);
 
 /// Layers `P`, then one more, `G`: `P`'s last layer is the stage `G` reads.
 #[derive(Clone, Copy, Debug)]
-pub struct Then<P, G>(P, G);
+pub struct Then<P, G>(pub(super) P, pub(super) G);
 
 /// The first layer of a step of several: its components are stage 0, which the next layer
 /// (added with [`then`](Layers::then)) reads as `s.stage(0, k)`.

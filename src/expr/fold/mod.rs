@@ -25,10 +25,14 @@ use alloc::vec::Vec;
 
 mod layers;
 mod step;
+#[cfg(feature = "alloc")]
+mod wide;
 
 pub use layers::{Layer, Layers, LayersOf, MAX_STAGES, Then, stage};
 pub use step::{State, Step};
 pub(crate) use step::{StepCtx, StepSink};
+#[cfg(feature = "alloc")]
+pub use wide::{FoldWide, WideLayersOf, fold_wide};
 
 use layers::Slots;
 
