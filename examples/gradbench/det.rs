@@ -66,7 +66,7 @@ pub fn table() -> Vec<Case> {
         })
         .collect();
     vec![Case {
-        description: format!("{ell}"),
+        description: format!("ell={ell}"),
         functions: &["primal", "gradient"],
         input: json!({ "A": a, "ell": ell }),
     }]

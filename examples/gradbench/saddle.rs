@@ -81,7 +81,7 @@ pub fn evaluate(function: &str, input: &Value, runs: &mut Runs) -> Result<Value,
 
 pub fn table() -> Vec<Case> {
     vec![Case {
-        description: "w=0".into(),
+        description: "start=[1,1]".into(),
         functions: &["ff", "fr", "rf", "rr"],
         input: json!({ "start": [1.0, 1.0] }),
     }]
