@@ -41,6 +41,11 @@ impl<E> Checked<E> {
 /// assert_eq!(v, 4.0 + 1.0 + 25.0);
 /// ```
 ///
+/// Building the expression inside the loop instead has one advantage: sizes that are
+/// constants where it is built (a row length of 128, say) stay constants the compiler can
+/// unroll by, where a built-once expression reads them from memory. For small terms with
+/// such sizes (`compare`'s `llsq`) that is worth more than the walk; measure both.
+///
 /// # Panics
 /// At this call (once), naming the index and the count, if `f` reads an input at or past
 /// `inputs`. Evaluating the result at a point of more inputs is fine (the extra ones have
