@@ -223,7 +223,7 @@ impl<T: Scalar> Replay<T> {
                 None => {
                     self.ops.push(Step {
                         code: Flat::Neg,
-                        back: false,
+                        edges: 0,
                         args: [args[0], at, 0],
                     });
                 }
