@@ -194,6 +194,22 @@ pub(crate) fn forward<S: Scalar>(
     }
 }
 
+/// The forward loop for the values alone: the same rules, called the same way (so the
+/// values are those of [`forward`], to the bit), their partials left in a scratch array
+/// that is never read, so the compiler drops every store of them and whatever only they
+/// needed (a division of `÷`, say).
+#[inline(always)]
+pub(crate) fn forward_values<S: Scalar>(ops: &[Step], exps: &[f64], base: usize, values: &mut [S]) {
+    let values = &mut values[..base + ops.len()];
+    let mut prev = values[base - 1];
+    let mut p = [S::zero(); 3];
+    for (j, op) in ops.iter().enumerate() {
+        let k = base + j;
+        prev = eval(op, values, (k - 1, prev), exps, &mut p);
+        values[k] = prev;
+    }
+}
+
 /// The reverse loop: adjoints `-0`, the output's `seed`, then each operation the output
 /// depends on, from the last, adds its adjoint times each partial to its operands'.
 #[inline(always)]

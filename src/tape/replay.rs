@@ -2,7 +2,7 @@
 
 use alloc::vec::Vec;
 
-use super::flat::{Flat, Step, forward, reverse};
+use super::flat::{Flat, Step, forward, forward_values, reverse};
 use super::replay_error::ReplayError;
 use super::store::{Recorded, SLOT};
 use super::trace::{Check, Code, Trace};
@@ -282,6 +282,8 @@ impl<T: Scalar> Replay<T> {
     }
 
     /// The value of the function at `x`, or why the function must be recorded again.
+    /// The forward loop alone, with no partial derivative kept; the value is that of
+    /// [`gradient`](Replay::gradient), to the bit.
     ///
     /// ```
     /// let mut r = tapeless::tape::Replay::record(&[1.0], |x| x.get(0).exp());
@@ -296,13 +298,7 @@ impl<T: Scalar> Replay<T> {
         self.replayable()?;
         let b = &mut self.main;
         put_inputs(&self.input_slots, x, &mut b.values);
-        forward(
-            &self.ops,
-            &self.exps,
-            self.base,
-            &mut b.values,
-            &mut b.partials,
-        );
+        forward_values(&self.ops, &self.exps, self.base, &mut b.values);
         check(&self.checks, &b.values, |v| v)?;
         Ok(b.values[self.output as usize])
     }
