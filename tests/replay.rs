@@ -76,6 +76,12 @@ fn replay_matches_references(
         // A new recording at p, to the last bit.
         let (tv, tg) = traced(p, f);
         assert_eq!(v.to_bits(), tv.to_bits(), "value at {p:?}");
+        // The value alone (no partials kept) is the same number.
+        assert_eq!(
+            r.value(p).map(f64::to_bits),
+            Ok(tv.to_bits()),
+            "value at {p:?}"
+        );
         for (a, b) in g.iter().zip(&tg) {
             assert_eq!(
                 a.to_bits(),

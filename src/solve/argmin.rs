@@ -129,7 +129,7 @@ where
 /// write branches with the handles' comparisons, or use
 /// [`recording_each_time`](TapeProblem::recording_each_time), which is also faster for
 /// functions of cheap arithmetic (L-BFGS on the extended Rosenbrock function of 1000
-/// inputs, `examples/lbfgs.rs`: 2.6 ms replayed, 1.7 ms recorded at every evaluation),
+/// inputs, `examples/lbfgs.rs`: 2.5 ms replayed, 1.6 ms recorded at every evaluation),
 /// the ordinary tape folding such chains as it records. Once the tape has grown to the
 /// function's size, an evaluation allocates only the returned vector.
 ///

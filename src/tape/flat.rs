@@ -133,11 +133,12 @@ rules::with_unary_rules!(flat);
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Step {
     pub(crate) code: Flat,
-    /// `false` for an operation only a comparison needs: the reverse loop passes it over.
-    pub(crate) back: bool,
-    /// The operand slots. A unary operation's second is its own slot (the reverse loop
-    /// adds zero there, branch-free, after reading it) and its third its constant; a
-    /// binary operation's third is unused.
+    /// How many operands the reverse loop sends the adjoint to: 1, 2 or 3 by the rule's
+    /// arity, 0 for an operation only a comparison needs (the reverse loop passes it over). Decided once, when the replay is made, so the reverse loop
+    /// tests one small number per operation, never the rule.
+    pub(crate) edges: u8,
+    /// The operand slots. A unary operation's third is its constant; a binary operation's
+    /// third is unused.
     pub(crate) args: [u32; 3],
 }
 
@@ -151,21 +152,24 @@ impl Step {
         back: bool,
         exps: &mut alloc::vec::Vec<f64>,
     ) -> Option<Step> {
-        let (code, args) = match code {
+        let (code, args, edges) = match code {
             Code::Unary(u) => {
                 let (f, k) = Flat::unary(u, exps);
-                (f, [args[0], slot, k])
+                (f, [args[0], slot, k], 1)
             }
-            Code::Binary(b) => (Flat::binary(b), [args[0], args[1], slot]),
-            Code::Ternary(t) => (Flat::ternary(t), args),
+            Code::Binary(b) => (Flat::binary(b), [args[0], args[1], slot], 2),
+            Code::Ternary(t) => (Flat::ternary(t), args, 3),
             Code::Cmp(k) => {
                 let f = [Flat::CmpLt, Flat::CmpLe, Flat::CmpGt, Flat::CmpGe][k as usize & 3];
-                (f, [args[0], args[1], slot])
+                // Zero partials, sent on all the same: a zero of the right sign, as the
+                // tape's own sweep adds it.
+                (f, [args[0], args[1], slot], 2)
             }
-            Code::Select => (Flat::Select, args),
+            Code::Select => (Flat::Select, args, 3),
             Code::Input | Code::Const | Code::Part | Code::Foreign => return None,
         };
-        Some(Step { code, back, args })
+        let edges = if back { edges } else { 0 };
+        Some(Step { code, edges, args })
     }
 }
 
@@ -186,6 +190,22 @@ pub(crate) fn forward<S: Scalar>(
     for (j, (op, p)) in ops.iter().zip(partials.iter_mut()).enumerate() {
         let k = base + j;
         prev = eval(op, values, (k - 1, prev), exps, p);
+        values[k] = prev;
+    }
+}
+
+/// The forward loop for the values alone: the same rules, called the same way (so the
+/// values are those of [`forward`], to the bit), their partials left in a scratch array
+/// that is never read, so the compiler drops every store of them and whatever only they
+/// needed (a division of `÷`, say).
+#[inline(always)]
+pub(crate) fn forward_values<S: Scalar>(ops: &[Step], exps: &[f64], base: usize, values: &mut [S]) {
+    let values = &mut values[..base + ops.len()];
+    let mut prev = values[base - 1];
+    let mut p = [S::zero(); 3];
+    for (j, op) in ops.iter().enumerate() {
+        let k = base + j;
+        prev = eval(op, values, (k - 1, prev), exps, &mut p);
         values[k] = prev;
     }
 }
@@ -215,9 +235,6 @@ pub(crate) fn reverse<S: Scalar>(
         let k = base + j;
         let w = adjoints[k] + carry;
         carry = -S::zero();
-        if !op.back {
-            continue;
-        }
         let below = k - 1;
         let [a, b, c] = op.args.map(|i| i as usize);
         let mut add = |i: usize, d: S| {
@@ -227,10 +244,18 @@ pub(crate) fn reverse<S: Scalar>(
                 adjoints[i] += d;
             }
         };
-        add(a, w * p[0]);
-        add(b, w * p[1]);
-        if matches!(op.code, Flat::MulAdd | Flat::Select) {
-            add(c, w * p[2]);
+        match op.edges {
+            0 => {}
+            1 => add(a, w * p[0]),
+            2 => {
+                add(a, w * p[0]);
+                add(b, w * p[1]);
+            }
+            _ => {
+                add(a, w * p[0]);
+                add(b, w * p[1]);
+                add(c, w * p[2]);
+            }
         }
     }
     if top > 0 {

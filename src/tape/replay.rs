@@ -2,7 +2,7 @@
 
 use alloc::vec::Vec;
 
-use super::flat::{Flat, Step, forward, reverse};
+use super::flat::{Flat, Step, forward, forward_values, reverse};
 use super::replay_error::ReplayError;
 use super::store::{Recorded, SLOT};
 use super::trace::{Check, Code, Trace};
@@ -223,7 +223,7 @@ impl<T: Scalar> Replay<T> {
                 None => {
                     self.ops.push(Step {
                         code: Flat::Neg,
-                        back: false,
+                        edges: 0,
                         args: [args[0], at, 0],
                     });
                 }
@@ -282,6 +282,8 @@ impl<T: Scalar> Replay<T> {
     }
 
     /// The value of the function at `x`, or why the function must be recorded again.
+    /// The forward loop alone, with no partial derivative kept; the value is that of
+    /// [`gradient`](Replay::gradient), to the bit.
     ///
     /// ```
     /// let mut r = tapeless::tape::Replay::record(&[1.0], |x| x.get(0).exp());
@@ -295,14 +297,8 @@ impl<T: Scalar> Replay<T> {
         self.check_len("point", x.len());
         self.replayable()?;
         let b = &mut self.main;
-        b.values[1..=self.inputs].copy_from_slice(x);
-        forward(
-            &self.ops,
-            &self.exps,
-            self.base,
-            &mut b.values,
-            &mut b.partials,
-        );
+        put_inputs(&self.input_slots, x, &mut b.values);
+        forward_values(&self.ops, &self.exps, self.base, &mut b.values);
         check(&self.checks, &b.values, |v| v)?;
         Ok(b.values[self.output as usize])
     }
@@ -334,7 +330,7 @@ impl<T: Scalar> Replay<T> {
         self.check_len("gradient buffer", grad.len());
         self.replayable()?;
         let b = &mut self.main;
-        b.values[1..=self.inputs].copy_from_slice(x);
+        put_inputs(&self.input_slots, x, &mut b.values);
         forward(
             &self.ops,
             &self.exps,
@@ -351,11 +347,18 @@ impl<T: Scalar> Replay<T> {
             &mut b.adjoints,
             T::one(),
         );
-        // One element at a time, through the list of input slots: a copy of the slice was
+        // Each adjoint read alone, through the list of input slots: a copy of the slice was
         // compiled into 16-byte loads, each spanning two adjoints the reverse loop had just
         // stored separately, which the processor cannot forward (a stall that took 12% of
-        // a 2-input replay).
-        for (g, &i) in grad.iter_mut().zip(&self.input_slots) {
+        // a 2-input replay). Written in pairs, each as one store, as the tape writes its
+        // gradient: a caller that copies the gradient right away reads it with 16-byte
+        // loads, which wait long on two 8-byte stores but not on one 16-byte store.
+        let mut pairs = grad.chunks_exact_mut(2);
+        let mut from = self.input_slots.chunks_exact(2);
+        for (g, i) in (&mut pairs).zip(&mut from) {
+            g.copy_from_slice(&[b.adjoints[i[0] as usize], b.adjoints[i[1] as usize]]);
+        }
+        for (g, &i) in pairs.into_remainder().iter_mut().zip(from.remainder()) {
             *g = b.adjoints[i as usize];
         }
         Ok(b.values[self.output as usize])
@@ -439,6 +442,16 @@ impl<T: Scalar> Replay<T> {
             "tapeless: the {what} has {len} components but the recording has {} inputs",
             self.inputs
         );
+    }
+}
+
+/// Writes the point `x` into the slots of the inputs, one element at a time: a copy of the
+/// slice was a call to `memcpy`, which read a point the caller had just written (2 inputs)
+/// with wider loads than its stores, a stall that took half of a 1-operation replay.
+#[inline(always)]
+fn put_inputs<T: Copy>(slots: &[u32], x: &[T], values: &mut [T]) {
+    for (&i, &v) in slots.iter().zip(x) {
+        values[i as usize] = v;
     }
 }
 
