@@ -9,7 +9,12 @@
 
 #[cfg(feature = "argmin")]
 pub mod argmin;
+mod implicit;
 mod linear;
 mod newton;
 
+pub use implicit::{
+    Implicit, ImplicitError, Joined, Linearization, Residual, SensitivityAlong, Stationary,
+    sensitivity_along,
+};
 pub use newton::{NewtonError, NewtonOptions, Root, newton};
