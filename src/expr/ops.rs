@@ -387,3 +387,4 @@ node!([E: Copy,] super::Detach<E>);
 node!(['w, T: Copy, A: Copy,] super::linalg::LseIn<'w, T, A>);
 node!([E: Copy, F: Copy, const K: usize,] super::share::LetVec<E, F, K>);
 node!([M: Copy, I: Copy, L: Copy, O: Copy, const K: usize,] super::Fold<M, I, L, O, K>);
+node!([R: Copy, E: Copy, G: Copy, F: Copy, const N: usize, const P: usize,] crate::solve::Solution<R, E, G, F, N, P>);
