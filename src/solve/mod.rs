@@ -12,6 +12,11 @@
 //! | [`TapeImplicit`] | `alloc` | [`Implicit`] for a residual recorded on the tape (run-time sizes) |
 //! | `argmin::StaticProblem` | `argmin` | a static expression as an argmin cost, gradient and Hessian |
 //! | `argmin::TapeProblem` | `argmin` | the same for a function recorded on the tape (run-time size) |
+//!
+//! A solution `z*(p)` found by any solver (Newton's method here, an argmin minimizer, a
+//! solver of one's own) is differentiated by the implicit function theorem: no step of the
+//! solver is differentiated, and a singular `F_z` is an error
+//! ([`ImplicitError::Singular`]), never a NaN.
 
 #[cfg(feature = "argmin")]
 pub mod argmin;
