@@ -38,8 +38,10 @@
 //! - [`derivatives`]: beyond the gradient: [`jvp`], [`hvp`] and [`hessian`]
 //!   (forward-over-reverse), [`jacobian`] and [`vjp`] for tuples and arrays of expressions,
 //!   batches of gradients, and the same on the tape for run-time sizes.
-//! - [`solve`]: Newton's method for `F(x) = 0` of static size, and (feature `argmin`)
-//!   expressions as argmin problems.
+//! - [`solve`]: Newton's method for `F(x) = 0` of static size, derivatives through a
+//!   solution of `F(z, p) = 0` by the implicit function theorem (also as a node of an
+//!   expression, [`solve::solve_in`]), and (feature `argmin`) expressions as argmin
+//!   problems.
 //!
 //! | cargo feature | adds |
 //! | --- | --- |
