@@ -7,6 +7,8 @@
 //! `z₁ = p₁·z₀` in closed form with its hand-derived sensitivity matrix; the minimizer of
 //! `e^{z₀} − p₀z₀ + ½(z₁ − p₁z₀)²`, `(ln p₀, p₁ ln p₀)`.
 
+#![allow(clippy::needless_range_loop)] // indices name coordinates: dzᵢ/dpⱼ
+
 #[macro_use]
 mod common;
 #[path = "common/counting.rs"]
