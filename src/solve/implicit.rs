@@ -66,6 +66,8 @@ impl<T: Scalar, const N: usize, const P: usize> Sink<T> for Joined<T, N, P> {
     }
 }
 
+// Not offered in the messages about a wrong point: users do not make these.
+#[diagnostic::do_not_recommend]
 impl<T: Scalar, const N: usize, const P: usize> Point<T> for Joined<T, N, P>
 where
     Const<N>: IntoArrayLength,
