@@ -22,7 +22,7 @@ use crate::tape::{Inputs, Tape, Var};
 /// use tapeless::solve::{NewtonOptions, TapeImplicit};
 /// // zᵢ³ + pᵢ·zᵢ − 1 = 0 for as many i as there are, coupled through Σ z: the first
 /// // residual gains − 0.1·Σ z.
-/// let p = vec![0.0, 1.0, 3.0];
+/// let p = vec![0.0_f64, 1.0, 3.0];
 /// let n = p.len();
 /// let sol = TapeImplicit::newton(&[1.0; 3], &p, &NewtonOptions::default(), |x| {
 ///     let total = x.iter().take(n).fold(x.get(0) * 0.0, |s, z| s + z);
