@@ -296,6 +296,10 @@ fn a_system_and_a_minimizer_inside_expressions() {
             "∂/∂p{j}"
         );
     }
+    // At a point of run-time length, the same sweep.
+    let mut g_rt = vec![0.0; 2];
+    let v_rt = gradient_into(&loss, &p[..], &mut g_rt);
+    assert_eq!((v_rt, g_rt), (v, g.to_vec()));
     // The minimizer of the bowl, from a start computed from the parameters.
     let loss = solve_in(
         Stationary(bowl()),
@@ -424,6 +428,19 @@ fn the_tape_gives_the_static_sensitivities() {
                     "tape dz{i}/dp{j} at {p:?}"
                 );
             }
+        }
+        // The solution recorded on a tape as one operation of the parameters' handles,
+        // its partials the sensitivities, inside a larger recording: loss = z₀·z₁ + p₀.
+        let tape = Tape::new();
+        let [p0, p1] = tape.input_array(p);
+        let zs: Vec<_> = (0..2)
+            .map(|i| tape.external(&[p0, p1], |_| (sol.z()[i], got[i].clone())))
+            .collect();
+        let loss = zs[0] * zs[1] + p0;
+        let g = tape.gradient_vec(loss);
+        for j in 0..2 {
+            let want = z[1] * s[0][j] + z[0] * s[1][j] + if j == 0 { 1.0 } else { 0.0 };
+            assert_close!(g[j], want, REL64, ABS64, "tape loss ∂/∂p{j} at {p:?}");
         }
         let vjp = sol.vjp(&[2.0, -0.5]);
         let jvp = sol.jvp(&[0.7, -1.3]);
