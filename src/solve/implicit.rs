@@ -106,6 +106,11 @@ pub type Linearization<T, const N: usize, const P: usize> = ([T; N], [[T; N]; N]
 /// Implemented for a system of `N` expressions (a tuple or an array, see [`Outputs`]) over
 /// the point [`Joined`] (unknowns first, then parameters), and for the gradient of an
 /// objective in its first `N` inputs ([`Stationary`], the minimizer as a root).
+#[diagnostic::on_unimplemented(
+    message = "tapeless: `{Self}` is not a residual of {N} unknowns",
+    label = "not {N} equations for {N} unknowns",
+    note = "a residual is a tuple or an array of one expression per unknown, over the unknowns (inputs 0..N) then the parameters, or `Stationary(f)` for the minimizer of `f`; the number of unknowns is the length of the solution's array"
+)]
 pub trait Residual<T: Scalar, const N: usize> {
     /// `F`, `F_z` and `F_p` at `x`, by reverse mode (one sweep per residual).
     fn linearize<const P: usize>(&self, x: &Joined<T, N, P>) -> Linearization<T, N, P>
@@ -131,19 +136,23 @@ where
     (core::array::from_fn(|m| values[m]), fz, fp)
 }
 
-/// [`Residual`] for the tuples and arrays of expressions that are [`Outputs`].
+/// [`Residual`] for the tuples and arrays of expressions that are [`Outputs`], each of as
+/// many unknowns as it has equations (so that another count is a missing impl, whose
+/// message says so).
 macro_rules! system_residual {
-    ($([$($g:tt)*] $ty:ty;)*) => {
+    ($([$($g:tt)*] $ty:ty => $n:expr;)*) => {
         $(
-            impl<T: Scalar, $($g)* const N: usize> Residual<T, N> for $ty
+            impl<T: Scalar, $($g)*> Residual<T, { $n }> for $ty
             where
-                Self: Outputs<T, Len = ConstArrayLength<N>>,
-                Const<N>: IntoArrayLength,
+                Self: Outputs<T, Len = ConstArrayLength<{ $n }>>,
             {
                 #[inline(always)]
-                fn linearize<const P: usize>(&self, x: &Joined<T, N, P>) -> Linearization<T, N, P>
+                fn linearize<const P: usize>(
+                    &self,
+                    x: &Joined<T, { $n }, P>,
+                ) -> Linearization<T, { $n }, P>
                 where
-                    Joined<T, N, P>: Point<T>,
+                    Joined<T, { $n }, P>: Point<T>,
                 {
                     system(self, x)
                 }
@@ -153,15 +162,28 @@ macro_rules! system_residual {
 }
 
 system_residual! {
-    [A,] (A,);
-    [A, B,] (A, B);
-    [A, B, C,] (A, B, C);
-    [A, B, C, D,] (A, B, C, D);
-    [A, B, C, D, E,] (A, B, C, D, E);
-    [A, B, C, D, E, F,] (A, B, C, D, E, F);
-    [A, B, C, D, E, F, G,] (A, B, C, D, E, F, G);
-    [A, B, C, D, E, F, G, H,] (A, B, C, D, E, F, G, H);
-    [E, const M: usize,] [E; M];
+    [A] (A,) => 1;
+    [A, B] (A, B) => 2;
+    [A, B, C] (A, B, C) => 3;
+    [A, B, C, D] (A, B, C, D) => 4;
+    [A, B, C, D, E] (A, B, C, D, E) => 5;
+    [A, B, C, D, E, F] (A, B, C, D, E, F) => 6;
+    [A, B, C, D, E, F, G] (A, B, C, D, E, F, G) => 7;
+    [A, B, C, D, E, F, G, H] (A, B, C, D, E, F, G, H) => 8;
+}
+
+impl<T: Scalar, E, const M: usize> Residual<T, M> for [E; M]
+where
+    Self: Outputs<T, Len = ConstArrayLength<M>>,
+    Const<M>: IntoArrayLength,
+{
+    #[inline(always)]
+    fn linearize<const P: usize>(&self, x: &Joined<T, M, P>) -> Linearization<T, M, P>
+    where
+        Joined<T, M, P>: Point<T>,
+    {
+        system(self, x)
+    }
 }
 
 /// The stationarity condition `∇_z f(z, p) = 0` of an objective `f` as a [`Residual`]: the
