@@ -483,3 +483,43 @@ fn a_minimizer_found_by_argmin() {
         }
     }
 }
+
+/// A minimizer found by argmin inside a node: argmin's answer is the start that Newton on
+/// the stationarity condition polishes, and the gradient goes through the implicit VJP.
+#[cfg(feature = "argmin")]
+#[test]
+fn argmin_inside_a_node() {
+    use argmin::core::{Executor, State};
+    use argmin::solver::linesearch::MoreThuenteLineSearch;
+    use argmin::solver::quasinewton::LBFGS;
+    use tapeless::solve::argmin::StaticProblem;
+
+    fn lbfgs(p: &[f64; 2]) -> [f64; 2] {
+        let (z0, z1) = vars();
+        let f = z0.exp() - p[0] * z0 + 0.5 * (z1 - p[1] * z0).square();
+        let solver = LBFGS::new(MoreThuenteLineSearch::new(), 7);
+        Executor::new(StaticProblem::<2>::new(f), solver)
+            .configure(|state| state.param(vec![0.0, 0.0]).max_iters(100))
+            .run()
+            .ok()
+            .and_then(|r| r.state().get_best_param().map(|b| [b[0], b[1]]))
+            .unwrap_or([f64::NAN; 2])
+    }
+    let node = solve_in(Stationary(bowl()), [at(0), at(1)], lbfgs, |z| {
+        z.at(1).square()
+    });
+    let p = [3.0, -0.7];
+    let (z, s) = bowl_closed(p);
+    let (v, g) = gradient(&node, p);
+    assert_close!(v, z[1] * z[1]);
+    for j in 0..2 {
+        assert_close!(g[j], 2.0 * z[1] * s[1][j], REL64, ABS64, "∂/∂p{j}");
+    }
+    // Newton only polished argmin's answer.
+    let polished = node.solve_at(&p).unwrap();
+    assert!(
+        polished.iterations() <= 3,
+        "{} Newton steps",
+        polished.iterations()
+    );
+}

@@ -38,6 +38,10 @@ pub struct Solution<R, E, G, F, const N: usize, const P: usize> {
 ///   (an argmin minimizer, say), which Newton then only polishes;
 /// - `body`: the expression of the solution, read as `z.at(i)`.
 ///
+/// A minimizer found by argmin goes in as the guess of [`Stationary`](super::Stationary)'s
+/// node (`tests/implicit.rs` runs L-BFGS there): Newton then takes a step or two to polish
+/// it, and the reverse sweep is the same.
+///
 /// If Newton's method fails (or `F_z` is singular at the solution), the solution is NaN,
 /// and so are the value and the gradient: [`Solution::solve_at`] says why.
 ///
