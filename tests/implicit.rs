@@ -523,3 +523,17 @@ fn argmin_inside_a_node() {
         polished.iterations()
     );
 }
+
+/// A replay cannot run the solver again: a recording of the node for replay says so
+/// instead of replaying sensitivities frozen at the recording point.
+#[test]
+fn a_replay_through_a_solution_is_refused() {
+    use tapeless::tape::{Replay, ReplayError};
+    let loss = solve_in(cubic(), [at(0)], |_| [1.0], |z| z.at(0).square());
+    let mut r = Replay::record_expr(&loss, [1.0]);
+    let mut g = [0.0];
+    assert!(matches!(
+        r.gradient(&[2.0], &mut g),
+        Err(ReplayError::ForeignRule { .. })
+    ));
+}
