@@ -23,15 +23,14 @@ pub mod argmin;
 mod implicit;
 mod linear;
 mod newton;
+mod residual;
 mod solution;
 #[cfg(feature = "alloc")]
 mod tape_implicit;
 
-pub use implicit::{
-    Implicit, ImplicitError, Joined, Linearization, Residual, SensitivityAlong, Stationary,
-    sensitivity_along,
-};
+pub use implicit::{Implicit, ImplicitError, SensitivityAlong, sensitivity_along};
 pub use newton::{NewtonError, NewtonOptions, Root, newton};
+pub use residual::{Joined, Linearization, Residual, Stationary};
 pub use solution::{Solution, solve_in};
 #[cfg(feature = "alloc")]
 pub use tape_implicit::TapeImplicit;

@@ -2,8 +2,9 @@
 //! expressions, the solution is found in the forward sweep and read by a body, and the
 //! reverse sweep goes through it by the implicit function theorem.
 
-use super::implicit::{Implicit, ImplicitError, Joined, Residual};
+use super::implicit::{Implicit, ImplicitError};
 use super::newton::NewtonOptions;
+use super::residual::{Joined, Residual};
 use crate::expr::fold::{StepCtx, StepSink};
 use crate::expr::share::Shared;
 use crate::{Ctx, Expr, IntoNode, Node, Point, Scalar, Sink};
