@@ -9,7 +9,7 @@
 //! | [`sensitivity_along`] | — | `dz*/dp` and its derivative along `v` (second order, dual numbers) |
 //! | [`Stationary`] | — | the minimizer of `f(z, p)` in `z` as the root of `∇_z f`, for all of the above |
 //! | [`solve_in`] | — | a solution as a node: `body(z*(p(x)))` in a static expression, its gradient through the implicit VJP |
-//! | [`TapeImplicit`] | `alloc` | [`Implicit`] for a residual recorded on the tape (run-time sizes) |
+//! | `TapeImplicit` | `alloc` | [`Implicit`] for a residual recorded on the tape (run-time sizes) |
 //! | `argmin::StaticProblem` | `argmin` | a static expression as an argmin cost, gradient and Hessian |
 //! | `argmin::TapeProblem` | `argmin` | the same for a function recorded on the tape (run-time size) |
 //!
