@@ -537,3 +537,30 @@ fn a_replay_through_a_solution_is_refused() {
         Err(ReplayError::ForeignRule { .. })
     ));
 }
+
+/// Second order on the tape: `TapeImplicit` on a tape of dual numbers at
+/// `(z + ε·ż, p + ε·v)` gives the derivative of the sensitivity along `v`, as
+/// `sensitivity_along` does for static residuals.
+#[test]
+fn second_order_on_a_tape_of_duals() {
+    use tapeless::tape::{Inputs, Var};
+    fn circle<'t, S: Scalar>(x: Inputs<'t, S>) -> Vec<Var<'t, S>> {
+        let (z0, z1, p0, p1) = (x.get(0), x.get(1), x.get(2), x.get(3));
+        vec![z0 * z0 + z1 * z1 - p0, z1 - p1 * z0]
+    }
+    let p = [5.0, -1.5];
+    let v = [0.3, 1.0];
+    let (z, _) = circle_line_closed(p);
+    let first = TapeImplicit::at(&z, &p, circle).unwrap();
+    let dz = first.jvp(&v);
+    let zd: Vec<_> = (0..2).map(|i| Dual::new(z[i], dz[i])).collect();
+    let pd: Vec<_> = (0..2).map(|j| Dual::new(p[j], v[j])).collect();
+    let s = TapeImplicit::at(&zd, &pd, circle).unwrap().sensitivity();
+    let (s_static, ds_static) = sensitivity_along(&circle_line(), z, p, v).unwrap();
+    for i in 0..2 {
+        for j in 0..2 {
+            assert_close!(s[i][j].re, s_static[i][j]);
+            assert_close!(s[i][j].tangent(), ds_static[i][j]);
+        }
+    }
+}

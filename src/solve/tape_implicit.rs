@@ -13,6 +13,11 @@ use crate::tape::{Inputs, Tape, Var};
 /// and parameters as the data has: a solution `z*` of `F(z, p) = 0`, with `F_p` and the LU
 /// factors of `F_z` there, and the JVP, VJP and sensitivity from them.
 ///
+/// Generic over the scalar type: on a tape of dual numbers at `(z + ε·ż, p + ε·v)` (write
+/// the residual as a function generic in the scalar type and pass it to both), the
+/// tangents of [`sensitivity`](TapeImplicit::sensitivity) are its derivative along `v`,
+/// as [`sensitivity_along`](super::sensitivity_along) gives for static residuals.
+///
 /// The residual is a closure recording `F` from the input handles `x = (z, p)` (the
 /// unknowns first) and returning one handle per unknown. Pass it directly in the call: a
 /// closure stored in a variable first does not get the signature that ties its result to
