@@ -397,6 +397,17 @@ fn singular_non_converged_and_non_finite_are_errors() {
         node.solve_at(&[1.0]).unwrap_err(),
         ImplicitError::Newton(NewtonError::Singular { iteration: 0 })
     );
+    // A node whose Newton is allowed too few steps: NaN, and `solve_at` counts them.
+    let (x,) = vars();
+    let short = solve_in(cubic(), [x], |_| [10.0], |z| z.at(0)).with_options(NewtonOptions {
+        max_iterations: 2,
+        ..OPTS
+    });
+    assert!(value(&short, [1.0]).is_nan());
+    assert!(matches!(
+        short.solve_at(&[1.0]).unwrap_err(),
+        ImplicitError::Newton(NewtonError::NoConvergence { iterations: 2, .. })
+    ));
     // On the tape.
     let err = TapeImplicit::at(&[1.0, 1.0], &[2.0, 4.0], |x| {
         let (z0, z1) = (x.get(0), x.get(1));
