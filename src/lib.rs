@@ -40,8 +40,10 @@
 //!   batches of gradients, and the same on the tape for run-time sizes.
 //! - [`nest`] (feature `std`): nested derivatives: [`nest::Rev`], a reverse-mode
 //!   [`Scalar`] every engine runs on (reverse over reverse, reverse over forward).
-//! - [`solve`]: Newton's method for `F(x) = 0` of static size, and (feature `argmin`)
-//!   expressions as argmin problems.
+//! - [`solve`]: Newton's method for `F(x) = 0` of static size, derivatives through a
+//!   solution of `F(z, p) = 0` by the implicit function theorem (also as a node of an
+//!   expression, [`solve::solve_in`]), and (feature `argmin`) expressions as argmin
+//!   problems.
 //!
 //! | cargo feature | adds |
 //! | --- | --- |

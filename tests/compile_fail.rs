@@ -17,4 +17,5 @@ fn ui() {
     t.compile_fail("tests/ui/not_an_expression.rs");
     t.compile_fail("tests/ui/wrong_point.rs");
     t.compile_fail("tests/ui/f64_rule_second_order.rs");
+    t.compile_fail("tests/ui/residual_count.rs");
 }

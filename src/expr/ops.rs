@@ -390,3 +390,4 @@ node!([E: Copy, F: Copy, const K: usize,] super::share::LetVec<E, F, K>);
 node!([M: Copy, I: Copy, L: Copy, O: Copy, const K: usize,] super::Fold<M, I, L, O, K>);
 #[cfg(feature = "alloc")]
 node!(['w, T, I: Copy, L: Copy, O: Copy,] super::fold::FoldWide<'w, T, I, L, O>);
+node!([R: Copy, E: Copy, G: Copy, F: Copy, const N: usize, const P: usize,] crate::solve::Solution<R, E, G, F, N, P>);

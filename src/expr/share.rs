@@ -13,6 +13,12 @@ pub struct Shared {
 }
 
 impl Shared {
+    /// The values of the enclosing node at fold depth `level`, `len` of them.
+    #[inline(always)]
+    pub(crate) const fn new(level: usize, len: usize) -> Self {
+        Shared { level, len }
+    }
+
     /// Value `k`, an expression like any other.
     ///
     /// # Panics

@@ -90,7 +90,7 @@ impl fmt::Display for NewtonError {
 impl core::error::Error for NewtonError {}
 
 /// The largest `|vᵢ|`, as `f64` (NaN if any is NaN).
-fn max_abs<T: Scalar>(v: impl IntoIterator<Item = T>) -> f64 {
+pub(super) fn max_abs<T: Scalar>(v: impl IntoIterator<Item = T>) -> f64 {
     v.into_iter().fold(0.0_f64, |m, x| {
         let a = x.abs().to_f64();
         if a.is_nan() || m.is_nan() {
