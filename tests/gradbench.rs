@@ -348,6 +348,9 @@ fn lse_primal_and_gradient_is_the_softmax() {
     let lse = |x: &[f64]| x.iter().map(|v| v.exp()).sum::<f64>().ln();
     let gradient = tool.evaluate("lse", "gradient", json!({ "x": x }));
     assert_close(&gradient, &central(lse, &x), "gradient against differences");
+    // Older evals name the number of runs `runs`: one timing per run all the same.
+    let answer = tool.try_evaluate("lse", "primal", json!({ "x": x, "runs": 3 }));
+    assert_eq!(answer["timings"].as_array().map(Vec::len), Some(3), "{answer}");
     assert_refused(&mut tool, "lse", "primal", json!({ "y": [1.0] }), "x");
     assert_refused(
         &mut tool,

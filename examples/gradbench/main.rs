@@ -99,11 +99,15 @@ pub struct Runs {
 
 impl Runs {
     fn new(input: &Value) -> Result<Self, String> {
-        let min_runs = match input.get("min_runs") {
+        // Older evals name the count `runs`.
+        let field = ["min_runs", "runs"]
+            .into_iter()
+            .find_map(|name| Some((name, input.get(name)?)));
+        let min_runs = match field {
             None => 1,
-            Some(v) => v
+            Some((name, v)) => v
                 .as_u64()
-                .ok_or_else(|| format!("`min_runs` must be a non-negative integer, found {v}"))?
+                .ok_or_else(|| format!("`{name}` must be a non-negative integer, found {v}"))?
                 as usize,
         };
         let min_seconds = match input.get("min_seconds") {
