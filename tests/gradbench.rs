@@ -4,12 +4,15 @@
 //! tolerance, and the error answers checked too.
 
 use std::io::{BufRead, BufReader, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
+use std::time::SystemTime;
 
 use serde_json::{Value, json};
 
-/// The example's binary, built by `cargo test` beside this test's own binary.
+/// The example's binary, built by `cargo test` beside this test's own binary (and built
+/// here when it is missing or older than the sources, as after `cargo test --test
+/// gradbench` alone, which builds no example).
 fn tool_path() -> PathBuf {
     let mut dir = std::env::current_exe().expect("the test binary's path");
     dir.pop(); // the test binary
@@ -19,15 +22,43 @@ fn tool_path() -> PathBuf {
     let path = dir
         .join("examples")
         .join(format!("gradbench{}", std::env::consts::EXE_SUFFIX));
-    if !path.exists() {
-        // `cargo test --test gradbench` alone does not build the examples: build it.
+    let built = std::fs::metadata(&path).and_then(|m| m.modified()).ok();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let sources = [root.join("src"), root.join("examples/gradbench")];
+    if built.is_none_or(|b| sources.iter().any(|d| newer_than(d, b))) {
         let status = Command::new(env!("CARGO"))
-            .args(["build", "--quiet", "--example", "gradbench"])
+            .args([
+                "build",
+                "--quiet",
+                "--profile",
+                "test",
+                "--example",
+                "gradbench",
+            ])
             .status()
             .expect("cargo runs");
         assert!(status.success(), "building the gradbench example failed");
     }
     path
+}
+
+/// Whether a file below `dir` was modified after `time`.
+fn newer_than(dir: &Path, time: SystemTime) -> bool {
+    std::fs::read_dir(dir)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .any(|entry| {
+            let path = entry.path();
+            if path.is_dir() {
+                newer_than(&path, time)
+            } else {
+                entry
+                    .metadata()
+                    .and_then(|m| m.modified())
+                    .is_ok_and(|m| m > time)
+            }
+        })
 }
 
 /// One running tool, spoken to one message at a time.
@@ -350,7 +381,11 @@ fn lse_primal_and_gradient_is_the_softmax() {
     assert_close(&gradient, &central(lse, &x), "gradient against differences");
     // Older evals name the number of runs `runs`: one timing per run all the same.
     let answer = tool.try_evaluate("lse", "primal", json!({ "x": x, "runs": 3 }));
-    assert_eq!(answer["timings"].as_array().map(Vec::len), Some(3), "{answer}");
+    assert_eq!(
+        answer["timings"].as_array().map(Vec::len),
+        Some(3),
+        "{answer}"
+    );
     assert_refused(&mut tool, "lse", "primal", json!({ "y": [1.0] }), "x");
     assert_refused(
         &mut tool,
