@@ -61,6 +61,34 @@ impl Entries for &[f64] {
     }
 }
 
+/// Data of a length fixed when the crate is built (a row of `[f64; N]`): as `&[f64]`, with
+/// the length a constant, so that the loops of the helpers over it need not check their
+/// indices and can be unrolled.
+///
+/// ```
+/// use tapeless::prelude::*;
+/// use tapeless::expr::block::Vector;
+/// use tapeless::expr::linalg::dot;
+/// let rows = [[1.0, 2.0], [3.0, 4.0]];
+/// // Σ over the rows of (w · row)², each row read as an array.
+/// let f = sum_rows(&rows, |row: &[f64; 2]| dot(Vector::new(0, 2), row).square());
+/// let mut g = [0.0; 2];
+/// // w = (1, 1): the dot products are 3 and 7.
+/// assert_eq!(gradient_into(&f, &[1.0, 1.0], &mut g), 9.0 + 49.0);
+/// assert_eq!(g, [2.0 * 3.0 * 1.0 + 2.0 * 7.0 * 3.0, 2.0 * 3.0 * 2.0 + 2.0 * 7.0 * 4.0]);
+/// ```
+impl<const N: usize> Entries for &[f64; N] {
+    type Entry = Cst;
+    #[inline(always)]
+    fn len(&self) -> usize {
+        N
+    }
+    #[inline(always)]
+    fn entry(&self, i: usize) -> Cst {
+        Cst(self[i])
+    }
+}
+
 /// `n` entries made by a closure: entry `i` is `entry(i)`, an expression. Made by
 /// [`entries`].
 #[derive(Clone, Copy, Debug)]
