@@ -7,7 +7,7 @@
 use tapeless::expr::At;
 use tapeless::expr::block::{Layout, Vector};
 use tapeless::expr::fold::{Layers, Workspace, fold_staged, stage};
-use tapeless::expr::linalg::{dot, entries, logsumexp, logsumexp_in};
+use tapeless::expr::linalg::{dot, logsumexp, logsumexp_in};
 use tapeless::expr::share::let_vec;
 use tapeless::prelude::*;
 
@@ -146,12 +146,8 @@ pub fn mlp<const I: usize, const U: usize>(batch: &[([f64; I], f64)]) -> impl Ex
     sum_rows(batch, move |(x, y)| {
         let layer1: [_; U] = core::array::from_fn(|j| (dot(w1.row(j), x) + b1.at(j)).tanh());
         let_vec(layer1, move |h1| {
-            let layer2: [_; U] = core::array::from_fn(|j| {
-                (dot(w2.row(j), entries(U, move |k| h1.at(k))) + b2.at(j)).tanh()
-            });
-            let_vec(layer2, move |h2| {
-                (dot(w3, entries(U, move |j| h2.at(j))) + b3.at(0) - *y).square()
-            })
+            let layer2: [_; U] = core::array::from_fn(|j| (dot(w2.row(j), h1) + b2.at(j)).tanh());
+            let_vec(layer2, move |h2| (dot(w3, h2) + b3.at(0) - *y).square())
         })
     })
 }
