@@ -4,9 +4,10 @@
 //! it costs to compile. Each is the workload's function as a person would write it with the
 //! crate's run-time-size building blocks; the workload files say what the function is.
 
+use tapeless::expr::At;
 use tapeless::expr::block::{Layout, Vector};
 use tapeless::expr::fold::{Layers, Workspace, fold_staged, stage};
-use tapeless::expr::linalg::{dot, entries, logsumexp, logsumexp_in};
+use tapeless::expr::linalg::{dot, logsumexp, logsumexp_in};
 use tapeless::expr::share::let_vec;
 use tapeless::prelude::*;
 
@@ -89,11 +90,21 @@ pub fn gmm<const D: usize, const K: usize, const KD: usize>(
     let mu = layout.matrix(K, D);
     let q = layout.matrix(K, D);
     let l = layout.matrix(K, D * (D - 1) / 2);
-    // Entry (r, c < r) of Qₖ: the columns one after the other.
-    let lij = move |k: usize, r: usize, c: usize| {
-        let before: usize = (0..c).map(|c| D - 1 - c).sum();
-        l.at(k, before + (r - c - 1))
-    };
+    // The inputs each point reads, found once: μₖ, and Qₖ's entries below the diagonal
+    // (lₖ holds them column by column); the diagonal and above are never read.
+    let mus: [[At; D]; K] = core::array::from_fn(|k| core::array::from_fn(|c| mu.at(k, c)));
+    let lower: [[[At; D]; D]; K] = core::array::from_fn(|k| {
+        core::array::from_fn(|r| {
+            core::array::from_fn(|c| {
+                let before: usize = (0..c).map(|c| D - 1 - c).sum();
+                if c < r {
+                    l.at(k, before + (r - c - 1))
+                } else {
+                    at(0)
+                }
+            })
+        })
+    });
     // exp(qₖⱼ) and αₖ + Σⱼ qₖⱼ, shared by every point.
     let diagonal: [_; KD] = core::array::from_fn(|i| q.at(i / D, i % D).exp());
     let base: [_; K] =
@@ -103,9 +114,10 @@ pub fn gmm<const D: usize, const K: usize, const KD: usize>(
             sum_rows(points, move |x| {
                 // The log-density of each component at x, shared by the log-sum-exp's passes.
                 let components: [_; K] = core::array::from_fn(|k| {
+                    let (mu, lk) = (mus[k], lower[k]);
                     let quad = sum_over::<D, _, _>(move |r| {
-                        let z = move |c: usize| mu.at(k, c) - x[c];
-                        (qd.at(k * D + r) * z(r) + sum_n(r, move |c| lij(k, r, c) * z(c))).square()
+                        let z = move |c: usize| mu[c] - x[c];
+                        (qd.at(k * D + r) * z(r) + sum_n(r, move |c| lk[r][c] * z(c))).square()
                     });
                     base.at(k) - 0.5 * quad
                 });
@@ -132,14 +144,10 @@ pub fn mlp<const I: usize, const U: usize>(batch: &[([f64; I], f64)]) -> impl Ex
     let (w2, b2) = (layout.matrix(U, U), layout.vector(U));
     let (w3, b3) = (layout.vector(U), layout.vector(1));
     sum_rows(batch, move |(x, y)| {
-        let layer1: [_; U] = core::array::from_fn(|j| (dot(w1.row(j), &x[..]) + b1.at(j)).tanh());
+        let layer1: [_; U] = core::array::from_fn(|j| (dot(w1.row(j), x) + b1.at(j)).tanh());
         let_vec(layer1, move |h1| {
-            let layer2: [_; U] = core::array::from_fn(|j| {
-                (dot(w2.row(j), entries(U, move |k| h1.at(k))) + b2.at(j)).tanh()
-            });
-            let_vec(layer2, move |h2| {
-                (dot(w3, entries(U, move |j| h2.at(j))) + b3.at(0) - *y).square()
-            })
+            let layer2: [_; U] = core::array::from_fn(|j| (dot(w2.row(j), h1) + b2.at(j)).tanh());
+            let_vec(layer2, move |h2| (dot(w3, h2) + b3.at(0) - *y).square())
         })
     })
 }

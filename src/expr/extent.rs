@@ -143,7 +143,7 @@ where
     const EXTENT: usize = max(I::Out::EXTENT, max(L::EXTENT, O::Out::EXTENT));
 }
 
-impl<E: Extent, F: Fn(Shared) -> Body, Body: Extent, const K: usize> Extent for LetVec<E, F, K> {
+impl<E: Extent, F: Fn(Shared<K>) -> Body, Body: Extent, const K: usize> Extent for LetVec<E, F, K> {
     const EXTENT: usize = max(E::EXTENT, Body::EXTENT);
 }
 

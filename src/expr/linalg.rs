@@ -9,7 +9,9 @@
 use super::block::{Matrix, Vector};
 #[cfg(doc)]
 use super::detach;
+use super::fold::State;
 use super::runtime::{BestN, Count, Each, SumN, Term, largest};
+use super::share::Shared;
 use super::{At, Binary, Cst, Detach, Let, Node, Ph, Unary};
 #[cfg(feature = "alloc")]
 use super::{Ctx, Expr, Sink, fold::Workspace};
@@ -58,6 +60,60 @@ impl Entries for &[f64] {
     #[inline(always)]
     fn entry(&self, i: usize) -> Cst {
         Cst(self[i])
+    }
+}
+
+/// Data of a length fixed when the crate is built (a row of `[f64; N]`): as `&[f64]`, with
+/// the length a constant, so that the loops of the helpers over it need not check their
+/// indices and can be unrolled.
+///
+/// ```
+/// use tapeless::prelude::*;
+/// use tapeless::expr::block::Vector;
+/// use tapeless::expr::linalg::dot;
+/// let rows = [[1.0, 2.0], [3.0, 4.0]];
+/// // Σ over the rows of (w · row)², each row read as an array.
+/// let f = sum_rows(&rows, |row: &[f64; 2]| dot(Vector::new(0, 2), row).square());
+/// let mut g = [0.0; 2];
+/// // w = (1, 1): the dot products are 3 and 7.
+/// assert_eq!(gradient_into(&f, &[1.0, 1.0], &mut g), 9.0 + 49.0);
+/// assert_eq!(g, [2.0 * 3.0 * 1.0 + 2.0 * 7.0 * 3.0, 2.0 * 3.0 * 2.0 + 2.0 * 7.0 * 4.0]);
+/// ```
+impl<const N: usize> Entries for &[f64; N] {
+    type Entry = Cst;
+    #[inline(always)]
+    fn len(&self) -> usize {
+        N
+    }
+    #[inline(always)]
+    fn entry(&self, i: usize) -> Cst {
+        Cst(self[i])
+    }
+}
+
+/// The values of a [`let_vec`](crate::expr::share::let_vec) are a vector of `K` entries,
+/// `K` a constant: a layer of a network, fed to the next layer's [`dot`] products.
+///
+/// ```
+/// use tapeless::prelude::*;
+/// use tapeless::expr::block::Vector;
+/// use tapeless::expr::linalg::dot;
+/// use tapeless::expr::share::let_vec;
+/// // h = (x₀², x₁²), then (x₂, x₃) · h.
+/// let f = let_vec([at(0).square(), at(1).square()], |h| dot(Vector::new(2, 2), h));
+/// let mut g = [0.0; 4];
+/// assert_eq!(gradient_into(&f, &[1.0, 2.0, 3.0, 5.0], &mut g), 3.0 + 5.0 * 4.0);
+/// assert_eq!(g, [3.0 * 2.0, 5.0 * 4.0, 1.0, 4.0]);
+/// ```
+impl<const K: usize> Entries for Shared<K> {
+    type Entry = State;
+    #[inline(always)]
+    fn len(&self) -> usize {
+        K
+    }
+    #[inline(always)]
+    fn entry(&self, i: usize) -> State {
+        self.at(i)
     }
 }
 

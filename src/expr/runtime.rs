@@ -156,8 +156,14 @@ where
     type Cache = ();
     #[inline(always)]
     fn value<C: Ctx<T>>(&self, ctx: &C) -> T {
+        // A plain loop, not `fold`: the loop body is then inlined into the caller with the
+        // rest of the sweep, where the terms' captured sizes and handles are known.
         let t = &self.0;
-        (0..t.len()).fold(T::zero(), |s, i| s + t.get(i).value(ctx))
+        let mut s = T::zero();
+        for i in 0..t.len() {
+            s += t.get(i).value(ctx);
+        }
+        s
     }
     #[inline(always)]
     fn forward<C: Ctx<T>>(&self, ctx: &C) -> (T, ()) {
@@ -172,7 +178,11 @@ where
     fn fused<C: Ctx<T>, S: Sink<T>>(&self, ctx: &C, adj: T, sink: &mut S) -> T {
         // Every term's adjoint is `adj`: each is swept whole, first to last, as `SumOver`.
         let t = &self.0;
-        (0..t.len()).fold(T::zero(), |s, i| s + t.get(i).fused(ctx, adj, sink))
+        let mut s = T::zero();
+        for i in 0..t.len() {
+            s += t.get(i).fused(ctx, adj, sink);
+        }
+        s
     }
     #[inline(always)]
     fn extent(&self) -> usize {

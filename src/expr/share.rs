@@ -5,18 +5,21 @@ use super::fold::{State, StepCtx, StepSink};
 use super::{Ctx, Expr, IntoNode, Node, Sink};
 use crate::Scalar;
 
-/// The values of a [`let_vec`] inside its body: [`at(k)`](Shared::at) is value `k`.
+/// The `K` values of a [`let_vec`] inside its body: [`at(k)`](Shared::at) is value `k`.
+///
+/// The number of values is part of the type, so that `at(k)` in a loop over `0..K` (an
+/// array made by `core::array::from_fn`, a [`sum_over`](crate::sum_over)) is not checked
+/// at run time, nor is the read of the value.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Shared {
+pub struct Shared<const K: usize> {
     level: usize,
-    len: usize,
 }
 
-impl Shared {
-    /// The values of the enclosing node at fold depth `level`, `len` of them.
+impl<const K: usize> Shared<K> {
+    /// The values of the enclosing node at fold depth `level`.
     #[inline(always)]
-    pub(crate) const fn new(level: usize, len: usize) -> Self {
-        Shared { level, len }
+    pub(crate) const fn new(level: usize) -> Self {
+        Shared { level }
     }
 
     /// Value `k`, an expression like any other.
@@ -26,8 +29,8 @@ impl Shared {
     #[inline(always)]
     #[track_caller]
     pub fn at(self, k: usize) -> State {
-        if k >= self.len {
-            outside(k, self.len);
+        if k >= K {
+            outside(k, K);
         }
         State {
             level: self.level,
@@ -37,14 +40,14 @@ impl Shared {
 
     /// The number of values.
     #[inline(always)]
-    pub fn len(self) -> usize {
-        self.len
+    pub const fn len(self) -> usize {
+        K
     }
 
     /// `true` for no values.
     #[inline(always)]
-    pub fn is_empty(self) -> bool {
-        self.len == 0
+    pub const fn is_empty(self) -> bool {
+        K == 0
     }
 }
 
@@ -69,17 +72,14 @@ impl<T, E, F, Body, const K: usize> Expr<T> for LetVec<E, F, K>
 where
     T: Scalar,
     E: Expr<T>,
-    F: Fn(Shared) -> Body + Copy,
+    F: Fn(Shared<K>) -> Body + Copy,
     Body: Expr<T>,
 {
     type Cache = ([T; K], [E::Cache; K], Body, Body::Cache);
     #[inline(always)]
     fn value<C: Ctx<T>>(&self, ctx: &C) -> T {
         let values: [T; K] = core::array::from_fn(|k| self.values[k].value(ctx));
-        let body = (self.body)(Shared {
-            level: C::FOLDS,
-            len: K,
-        });
+        let body = (self.body)(Shared { level: C::FOLDS });
         body.value(&StepCtx {
             outer: ctx,
             slots: &values,
@@ -93,10 +93,7 @@ where
             values[k] = v;
             c
         });
-        let body = (self.body)(Shared {
-            level: C::FOLDS,
-            len: K,
-        });
+        let body = (self.body)(Shared { level: C::FOLDS });
         let (y, cy) = body.forward(&StepCtx {
             outer: ctx,
             slots: &values,
@@ -130,10 +127,7 @@ where
             values[k] = v;
             c
         });
-        let body = (self.body)(Shared {
-            level: C::FOLDS,
-            len: K,
-        });
+        let body = (self.body)(Shared { level: C::FOLDS });
         let mut back = [T::zero(); K];
         let y = body.fused(
             &StepCtx {
@@ -153,7 +147,7 @@ where
     }
     #[inline(always)]
     fn extent(&self) -> usize {
-        let body = (self.body)(Shared { level: 0, len: K });
+        let body = (self.body)(Shared { level: 0 });
         self.values
             .iter()
             .fold(body.extent(), |m, e| m.max(e.extent()))
@@ -161,10 +155,7 @@ where
     #[cfg(feature = "alloc")]
     fn record<R: crate::tape::Recorder<T>>(&self, rec: &mut R) -> crate::tape::Recorded<T> {
         let values: [_; K] = core::array::from_fn(|k| self.values[k].record(rec));
-        let body = (self.body)(Shared {
-            level: R::FOLDS,
-            len: K,
-        });
+        let body = (self.body)(Shared { level: R::FOLDS });
         body.record(&mut crate::tape::StateRecorder::new(rec, &values))
     }
 }
@@ -192,7 +183,7 @@ where
 pub fn let_vec<V, F, Body, const K: usize>(values: [V; K], body: F) -> LetVec<V::Node, F, K>
 where
     V: IntoNode,
-    F: Fn(Shared) -> Body + Copy,
+    F: Fn(Shared<K>) -> Body + Copy,
     Body: Node,
 {
     LetVec {

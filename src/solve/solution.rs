@@ -72,7 +72,7 @@ where
     R: Copy,
     V: IntoNode,
     G: Fn(&[f64; P]) -> [f64; N] + Copy,
-    F: Fn(Shared) -> Body + Copy,
+    F: Fn(Shared<N>) -> Body + Copy,
     Body: Node,
 {
     Solution {
@@ -165,7 +165,7 @@ where
     R: Residual<T, N> + Copy,
     E: Expr<T>,
     G: Fn(&[f64; P]) -> [f64; N] + Copy,
-    F: Fn(Shared) -> Body + Copy,
+    F: Fn(Shared<N>) -> Body + Copy,
     Body: Expr<T>,
     Joined<T, N, P>: Point<T>,
 {
@@ -180,7 +180,7 @@ where
     fn value<C: Ctx<T>>(&self, ctx: &C) -> T {
         let p = core::array::from_fn(|j| self.params[j].value(ctx));
         let z = values(&self.solve(p));
-        let body = (self.body)(Shared::new(C::FOLDS, N));
+        let body = (self.body)(Shared::new(C::FOLDS));
         body.value(&StepCtx {
             outer: ctx,
             slots: &z,
@@ -197,7 +197,7 @@ where
         });
         let solved = self.solve(p);
         let z = values(&solved);
-        let body = (self.body)(Shared::new(C::FOLDS, N));
+        let body = (self.body)(Shared::new(C::FOLDS));
         let (y, cy) = body.forward(&StepCtx {
             outer: ctx,
             slots: &z,
@@ -233,7 +233,7 @@ where
 
     #[inline(always)]
     fn extent(&self) -> usize {
-        let body = (self.body)(Shared::new(0, N));
+        let body = (self.body)(Shared::new(0));
         self.params
             .iter()
             .fold(body.extent(), |m, e| m.max(e.extent()))
@@ -262,7 +262,7 @@ where
             }
             acc
         });
-        let body = (self.body)(Shared::new(Q::FOLDS, N));
+        let body = (self.body)(Shared::new(Q::FOLDS));
         body.record(&mut crate::tape::StateRecorder::new(rec, &zs))
     }
 }
@@ -270,7 +270,7 @@ where
 impl<R, E, G, F, Body, const N: usize, const P: usize> crate::Extent for Solution<R, E, G, F, N, P>
 where
     E: crate::Extent,
-    F: Fn(Shared) -> Body,
+    F: Fn(Shared<N>) -> Body,
     Body: crate::Extent,
 {
     // The residual reads its own point, not the outer inputs.

@@ -3,6 +3,8 @@
 
 #[cfg(doc)]
 use super::{fold, fold_staged, stage};
+use core::ops::{Index, IndexMut};
+
 use crate::Scalar;
 use crate::expr::{Ctx, Expr, Sink};
 
@@ -115,13 +117,15 @@ impl<T: Scalar> Expr<T> for State {
 }
 
 /// The context of a step: the outer one, and the step's numbers: the state it starts from
-/// (slots `0..K`), then each stage computed so far (slots `K·(j + 1)..`).
-pub(crate) struct StepCtx<'a, C, T> {
+/// (slots `0..K`), then each stage computed so far (slots `K·(j + 1)..`). The numbers are
+/// a slice, or an array whose length the compiler knows (a let of `K` values), so that a
+/// slot already checked against `K` is not checked again.
+pub(crate) struct StepCtx<'a, C, V: ?Sized> {
     pub(crate) outer: &'a C,
-    pub(crate) slots: &'a [T],
+    pub(crate) slots: &'a V,
 }
 
-impl<T: Scalar, C: Ctx<T>> Ctx<T> for StepCtx<'_, C, T> {
+impl<T: Scalar, C: Ctx<T>, V: ?Sized + Index<usize, Output = T>> Ctx<T> for StepCtx<'_, C, V> {
     const INPUTS: usize = C::INPUTS;
     const DEPTH: usize = C::DEPTH;
     const FOLDS: usize = C::FOLDS + 1;
@@ -149,12 +153,14 @@ impl<T: Scalar, C: Ctx<T>> Ctx<T> for StepCtx<'_, C, T> {
 
 /// The sink of a step: the outer one, and the adjoints of the step's numbers (laid out as
 /// [`StepCtx`]'s).
-pub(crate) struct StepSink<'a, S, T> {
+pub(crate) struct StepSink<'a, S, V: ?Sized> {
     pub(crate) outer: &'a mut S,
-    pub(crate) slots: &'a mut [T],
+    pub(crate) slots: &'a mut V,
 }
 
-impl<T: Scalar, S: Sink<T>> Sink<T> for StepSink<'_, S, T> {
+impl<T: Scalar, S: Sink<T>, V: ?Sized + IndexMut<usize, Output = T>> Sink<T>
+    for StepSink<'_, S, V>
+{
     const INPUTS: usize = S::INPUTS;
     const DEPTH: usize = S::DEPTH;
     const FOLDS: usize = S::FOLDS + 1;
