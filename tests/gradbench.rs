@@ -272,23 +272,29 @@ fn assert_refused(tool: &mut Tool, module: &str, function: &str, input: Value, f
     );
 }
 
+/// `llsq`'s sample `i` of `n`: the point tᵢ, its sign sᵢ (0 at 0) and the model Σⱼ xⱼ·tᵢʲ.
+fn llsq_sample(x: &[f64], i: usize, n: usize) -> (f64, f64, f64) {
+    let t = -1.0 + 2.0 * i as f64 / (n - 1) as f64;
+    let s = if t > 0.0 {
+        1.0
+    } else if t < 0.0 {
+        -1.0
+    } else {
+        0.0
+    };
+    let p = x
+        .iter()
+        .enumerate()
+        .map(|(j, xj)| xj * t.powi(j as i32))
+        .sum();
+    (t, s, p)
+}
+
 /// `llsq`'s definition in plain f64.
 fn llsq_reference(x: &[f64], n: usize) -> f64 {
     (0..n)
         .map(|i| {
-            let t = -1.0 + 2.0 * i as f64 / (n - 1) as f64;
-            let s = if t > 0.0 {
-                1.0
-            } else if t < 0.0 {
-                -1.0
-            } else {
-                0.0
-            };
-            let p: f64 = x
-                .iter()
-                .enumerate()
-                .map(|(j, xj)| xj * t.powi(j as i32))
-                .sum();
+            let (_, s, p) = llsq_sample(x, i, n);
             0.5 * (s - p).powi(2)
         })
         .sum()
@@ -308,19 +314,7 @@ fn llsq_primal_and_gradient() {
         .map(|j| {
             (0..n)
                 .map(|i| {
-                    let t = -1.0 + 2.0 * i as f64 / (n - 1) as f64;
-                    let s = if t > 0.0 {
-                        1.0
-                    } else if t < 0.0 {
-                        -1.0
-                    } else {
-                        0.0
-                    };
-                    let p: f64 = x
-                        .iter()
-                        .enumerate()
-                        .map(|(k, xk)| xk * t.powi(k as i32))
-                        .sum();
+                    let (t, s, p) = llsq_sample(&x, i, n);
                     (p - s) * t.powi(j as i32)
                 })
                 .sum()

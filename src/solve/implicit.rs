@@ -79,6 +79,48 @@ pub struct Implicit<T, const N: usize, const P: usize> {
     iterations: usize,
 }
 
+/// One step of Newton's method in the unknowns, shared by [`Implicit::newton`] and the
+/// tape's `TapeImplicit::newton`: from the residual `f` and its Jacobian `fz` (row-major,
+/// factored in place) at `z`, decides whether the iteration has converged (the residual
+/// small, or the previous step `settled`), and moves `z` by the Newton step either way (the
+/// step after convergence is the one that makes a dual tangent exact). Returns
+/// `(converged, settled)` for the next round; `swaps` and `step` are scratch of `z`'s length.
+pub(super) fn newton_step<T: Scalar>(
+    (f, fz): (&[T], &mut [T]),
+    (swaps, step, z): (&mut [usize], &mut [T], &mut [T]),
+    settled: bool,
+    iteration: usize,
+    options: &NewtonOptions,
+) -> Result<(bool, bool), ImplicitError> {
+    let size = max_abs(f.iter().copied());
+    if size.is_nan() || size == f64::INFINITY {
+        return Err(NewtonError::NonFinite { iteration }.into());
+    }
+    let converged = size <= options.residual_tol || settled;
+    if !converged && iteration == options.max_iterations {
+        return Err(NewtonError::NoConvergence {
+            iterations: iteration,
+            residual: size,
+        }
+        .into());
+    }
+    let n = z.len();
+    lu_factor(fz, n, swaps).map_err(|_| NewtonError::Singular { iteration })?;
+    for (s, &v) in step.iter_mut().zip(f) {
+        *s = -v;
+    }
+    lu_solve(fz, n, swaps, step);
+    let moved = max_abs(step.iter().copied());
+    if !moved.is_finite() {
+        return Err(NewtonError::NonFinite { iteration }.into());
+    }
+    for (zi, &d) in z.iter_mut().zip(step.iter()) {
+        *zi += d;
+    }
+    let settled = moved <= options.step_tol * (1.0 + max_abs(z.iter().copied()));
+    Ok((converged, settled))
+}
+
 /// Whether every entry is finite.
 fn finite<T: Scalar>(v: &[T]) -> bool {
     v.iter().all(|x| x.is_finite())
@@ -129,31 +171,15 @@ impl<T: Scalar, const N: usize, const P: usize> Implicit<T, N, P> {
                 return Self::factor(lin, x.z, iteration);
             }
             let (f, mut fz, _) = lin;
-            let size = max_abs(f.iter().copied());
-            if size.is_nan() || size == f64::INFINITY {
-                return Err(NewtonError::NonFinite { iteration }.into());
-            }
-            converged = size <= options.residual_tol || settled;
-            if !converged && iteration == options.max_iterations {
-                return Err(NewtonError::NoConvergence {
-                    iterations: iteration,
-                    residual: size,
-                }
-                .into());
-            }
             let mut swaps = [0; N];
-            lu_factor(fz.as_flattened_mut(), N, &mut swaps)
-                .map_err(|_| NewtonError::Singular { iteration })?;
-            let mut step = f.map(|v| -v);
-            lu_solve(fz.as_flattened(), N, &swaps, &mut step);
-            let moved = max_abs(step.iter().copied());
-            if !moved.is_finite() {
-                return Err(NewtonError::NonFinite { iteration }.into());
-            }
-            for (z, d) in x.z.iter_mut().zip(step) {
-                *z += d;
-            }
-            settled = moved <= options.step_tol * (1.0 + max_abs(x.z.iter().copied()));
+            let mut step = [T::zero(); N];
+            (converged, settled) = newton_step(
+                (&f, fz.as_flattened_mut()),
+                (&mut swaps, &mut step, &mut x.z),
+                settled,
+                iteration,
+                options,
+            )?;
             iteration += 1;
         }
     }

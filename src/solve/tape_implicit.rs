@@ -3,9 +3,9 @@
 use alloc::vec;
 use alloc::vec::Vec;
 
-use super::implicit::ImplicitError;
+use super::implicit::{ImplicitError, newton_step};
 use super::linear::{lu_factor, lu_solve, lu_solve_transposed};
-use super::newton::{NewtonError, NewtonOptions, max_abs};
+use super::newton::{NewtonOptions, max_abs};
 use crate::Scalar;
 use crate::tape::{Inputs, Tape, Var};
 
@@ -130,36 +130,20 @@ impl<T: Scalar> TapeImplicit<T> {
         let mut z = guess.to_vec();
         let (mut settled, mut converged) = (false, false);
         let mut iteration = 0;
-        let mut swaps = vec![0; n];
+        let (mut swaps, mut step) = (vec![0; n], vec![T::zero(); n]);
         loop {
             let lin = linearize(&mut tape, &z, p, &f);
             if converged {
                 return Self::factor(lin, z, p.len(), iteration);
             }
             let (values, mut fz, _) = lin;
-            let size = max_abs(values.iter().copied());
-            if size.is_nan() || size == f64::INFINITY {
-                return Err(NewtonError::NonFinite { iteration }.into());
-            }
-            converged = size <= options.residual_tol || settled;
-            if !converged && iteration == options.max_iterations {
-                return Err(NewtonError::NoConvergence {
-                    iterations: iteration,
-                    residual: size,
-                }
-                .into());
-            }
-            lu_factor(&mut fz, n, &mut swaps).map_err(|_| NewtonError::Singular { iteration })?;
-            let mut step: Vec<T> = values.iter().map(|&v| -v).collect();
-            lu_solve(&fz, n, &swaps, &mut step);
-            let moved = max_abs(step.iter().copied());
-            if !moved.is_finite() {
-                return Err(NewtonError::NonFinite { iteration }.into());
-            }
-            for (zi, d) in z.iter_mut().zip(step) {
-                *zi += d;
-            }
-            settled = moved <= options.step_tol * (1.0 + max_abs(z.iter().copied()));
+            (converged, settled) = newton_step(
+                (&values, &mut fz),
+                (&mut swaps, &mut step, &mut z),
+                settled,
+                iteration,
+                options,
+            )?;
             iteration += 1;
         }
     }
