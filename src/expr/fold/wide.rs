@@ -375,11 +375,12 @@ where
 
 /// `out(s_steps)` for the recurrence `s₀[k] = init(k)`, `sₜ₊₁` made by the layers `step`
 /// (one [`stage`](super::stage), or several chained with [`then`](super::Layers::then)),
-/// with a state of `len` numbers known at run time and `steps` steps: [`fold_staged`]
-/// (super::fold_staged) for a state too large, or too variable, to be an array type.
-/// Everything is kept in `memory` (see [the module](self) for how much), reused across
-/// calls. Inside the layers and `out`, `s.state(k)` and `s.stage(j, k)` read the step as
-/// in [`fold_staged`](super::fold_staged). [`FoldWide::last_state`] gives every
+/// with a state of `len` numbers known at run time and `steps` steps:
+/// [`fold_staged`](super::fold_staged) for a state too large, or too variable, to be an
+/// array type. Every state and stage is kept in `memory` (`len·(stages + 1)·steps`
+/// numbers, plus `len·(stages + 3)` for the sweep), allocated on the first call and reused
+/// across calls. Inside the layers and `out`, `s.state(k)` and `s.stage(j, k)` read the
+/// step as in [`fold_staged`](super::fold_staged). [`FoldWide::last_state`] gives every
 /// component of the last state.
 ///
 /// ```
