@@ -22,6 +22,7 @@ impl<R, E> Unary<R, E> {
 
 impl<T: Scalar, R: UnaryRule, E: Expr<T>> Expr<T> for Unary<R, E> {
     type Cache = (T, E::Cache);
+    const CHEAP: bool = R::AFFINE && E::CHEAP;
     #[inline(always)]
     fn value<C: Ctx<T>>(&self, ctx: &C) -> T {
         self.rule.value(self.arg.value(ctx))
@@ -35,6 +36,19 @@ impl<T: Scalar, R: UnaryRule, E: Expr<T>> Expr<T> for Unary<R, E> {
     #[inline(always)]
     fn backward<C: Ctx<T>, S: Sink<T>>(&self, ctx: &C, cache: &Self::Cache, adj: T, sink: &mut S) {
         self.arg.backward(ctx, &cache.1, adj * cache.0, sink);
+    }
+    #[inline(always)]
+    fn fused<C: Ctx<T>, S: Sink<T>>(&self, ctx: &C, adj: T, sink: &mut S) -> T {
+        if R::AFFINE {
+            // The derivative does not depend on the argument (`−x`): the argument is swept
+            // whole with its adjoint, never cached. The same product as `backward`'s.
+            let d = self.rule.eval(T::zero()).1;
+            self.rule.value(self.arg.fused(ctx, adj * d, sink))
+        } else {
+            let (y, cache) = self.forward(ctx);
+            self.backward(ctx, &cache, adj, sink);
+            y
+        }
     }
     #[inline(always)]
     fn extent(&self) -> usize {
@@ -118,7 +132,7 @@ impl<R, A, B> Binary<R, A, B> {
 
 impl<T: Scalar, R: BinaryRule, A: Expr<T>, B: Expr<T>> Expr<T> for Binary<R, A, B> {
     type Cache = (T, T, A::Cache, B::Cache);
-    const CHEAP: bool = (R::PASSES_ADJOINT || R::IS_PRODUCT) && A::CHEAP && B::CHEAP;
+    const CHEAP: bool = (R::PASSES_ADJOINT || R::AFFINE || R::IS_PRODUCT) && A::CHEAP && B::CHEAP;
     #[inline(always)]
     fn value<C: Ctx<T>>(&self, ctx: &C) -> T {
         self.rule.value(self.a.value(ctx), self.b.value(ctx))
@@ -145,6 +159,14 @@ impl<T: Scalar, R: BinaryRule, A: Expr<T>, B: Expr<T>> Expr<T> for Binary<R, A, 
             // `adj · 1` is `adj`: each operand is swept whole, one after the other.
             let a = self.a.fused(ctx, adj, sink);
             let b = self.b.fused(ctx, adj, sink);
+            self.rule.value(a, b)
+        } else if R::AFFINE {
+            // Partials that do not depend on the operands (`a − b`): taken before either is
+            // evaluated, each operand swept whole with its adjoint, as for `+`. The same
+            // products as `backward`'s.
+            let (_, da, db) = self.rule.eval(T::zero(), T::zero());
+            let a = self.a.fused(ctx, adj * da, sink);
+            let b = self.b.fused(ctx, adj * db, sink);
             self.rule.value(a, b)
         } else if R::IS_PRODUCT && B::CHEAP && !A::CHEAP {
             // `a · b` with `b` a leaf or so: `a` swept whole with `adj · b`, never cached;
