@@ -4,11 +4,11 @@
 //! it costs to compile. Each is the workload's function as a person would write it with the
 //! crate's run-time-size building blocks; the workload files say what the function is.
 
-use tapeless::expr::At;
 use tapeless::expr::block::{Layout, Vector};
 use tapeless::expr::fold::{Layers, Workspace, fold_staged, stage};
 use tapeless::expr::linalg::{dot, logsumexp, logsumexp_in};
-use tapeless::expr::share::let_vec;
+use tapeless::expr::share::{let_vec, values_fn};
+use tapeless::expr::{At, recompute};
 use tapeless::prelude::*;
 
 /// `llsq`: `½ Σᵢ (sᵢ − Σⱼ xⱼ tᵢʲ)²`, the powers `tᵢʲ` given as data (`powers`, row `i` of
@@ -113,13 +113,13 @@ pub fn gmm<const D: usize, const K: usize, const KD: usize>(
         let data = let_vec(base, move |base| {
             sum_rows(points, move |x| {
                 // The log-density of each component at x, shared by the log-sum-exp's passes.
-                let components: [_; K] = core::array::from_fn(|k| {
+                let components = values_fn::<K, _, _>(move |k| {
                     let (mu, lk) = (mus[k], lower[k]);
                     let quad = sum_over::<D, _, _>(move |r| {
                         let z = move |c: usize| mu[c] - x[c];
                         (qd.at(k * D + r) * z(r) + sum_n(r, move |c| lk[r][c] * z(c))).square()
                     });
-                    base.at(k) - 0.5 * quad
+                    recompute(base.at(k) - 0.5 * quad)
                 });
                 // A log-sum-exp of K values: its K exponentials are kept in the cache of a
                 // reduction of fixed length, not evaluated again in the reverse sweep.

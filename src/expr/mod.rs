@@ -25,6 +25,7 @@ pub mod linalg;
 mod node;
 mod ops;
 mod over;
+mod recompute;
 mod reduce;
 pub mod runtime;
 mod select;
@@ -45,6 +46,7 @@ pub use leaf::{Cst, Var, VarTuple, vars};
 pub use node::{Binary, Ternary, Unary, UnaryF64};
 pub use ops::{IntoNode, Node};
 pub use over::{SumOver, sum_over};
+pub use recompute::{Recompute, recompute};
 pub use reduce::{ProductOf, SumOf, Terms, product, sum};
 pub use runtime::{
     BestN, Count, Domain, Extremum, ProductN, SumN, Term, max_n, max_rows, min_n, min_rows,
