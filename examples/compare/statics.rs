@@ -144,9 +144,9 @@ pub fn mlp<const I: usize, const U: usize>(batch: &[([f64; I], f64)]) -> impl Ex
     let (w2, b2) = (layout.matrix(U, U), layout.vector(U));
     let (w3, b3) = (layout.vector(U), layout.vector(1));
     sum_rows(batch, move |(x, y)| {
-        let layer1: [_; U] = core::array::from_fn(|j| (dot(w1.row(j), x) + b1.at(j)).tanh());
+        let layer1 = values_fn::<U, _, _>(move |j| (dot(w1.row(j), x) + b1.at(j)).tanh());
         let_vec(layer1, move |h1| {
-            let layer2: [_; U] = core::array::from_fn(|j| (dot(w2.row(j), h1) + b2.at(j)).tanh());
+            let layer2 = values_fn::<U, _, _>(move |j| (dot(w2.row(j), h1) + b2.at(j)).tanh());
             let_vec(layer2, move |h2| (dot(w3, h2) + b3.at(0) - *y).square())
         })
     })

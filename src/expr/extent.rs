@@ -109,6 +109,14 @@ impl<E: Extent> Extent for super::Detach<E> {
     const EXTENT: usize = E::EXTENT;
 }
 
+impl<A: super::linalg::Entries, B: super::linalg::Entries> Extent for super::linalg::Dot<A, B>
+where
+    A::Entry: Extent,
+    B::Entry: Extent,
+{
+    const EXTENT: usize = max(A::Entry::EXTENT, B::Entry::EXTENT);
+}
+
 impl<E: Extent> Extent for super::Recompute<E> {
     const EXTENT: usize = E::EXTENT;
 }

@@ -16,6 +16,7 @@ pub mod block;
 mod checked;
 mod ctx;
 mod detach;
+mod dot;
 mod extent;
 pub mod fold;
 mod index;
