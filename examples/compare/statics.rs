@@ -7,8 +7,8 @@
 use tapeless::expr::block::{Layout, Vector};
 use tapeless::expr::fold::{Layers, Workspace, fold_staged, stage};
 use tapeless::expr::linalg::{dot, logsumexp, logsumexp_in};
+use tapeless::expr::recompute;
 use tapeless::expr::share::{let_vec, values_fn};
-use tapeless::expr::{At, recompute};
 use tapeless::prelude::*;
 
 /// `llsq`: `½ Σᵢ (sᵢ − Σⱼ xⱼ tᵢʲ)²`, the powers `tᵢʲ` given as data (`powers`, row `i` of
@@ -90,21 +90,11 @@ pub fn gmm<const D: usize, const K: usize, const KD: usize>(
     let mu = layout.matrix(K, D);
     let q = layout.matrix(K, D);
     let l = layout.matrix(K, D * (D - 1) / 2);
-    // The inputs each point reads, found once: μₖ, and Qₖ's entries below the diagonal
-    // (lₖ holds them column by column); the diagonal and above are never read.
-    let mus: [[At; D]; K] = core::array::from_fn(|k| core::array::from_fn(|c| mu.at(k, c)));
-    let lower: [[[At; D]; D]; K] = core::array::from_fn(|k| {
-        core::array::from_fn(|r| {
-            core::array::from_fn(|c| {
-                let before: usize = (0..c).map(|c| D - 1 - c).sum();
-                if c < r {
-                    l.at(k, before + (r - c - 1))
-                } else {
-                    at(0)
-                }
-            })
-        })
-    });
+    // Qₖ's entry (r, c) below the diagonal: lₖ holds them column by column.
+    let lower = move |k: usize, r: usize, c: usize| {
+        let before: usize = (0..c).map(|c| D - 1 - c).sum();
+        l.at(k, before + (r - c - 1))
+    };
     // exp(qₖⱼ) and αₖ + Σⱼ qₖⱼ, shared by every point.
     let diagonal: [_; KD] = core::array::from_fn(|i| q.at(i / D, i % D).exp());
     let base: [_; K] =
@@ -114,10 +104,10 @@ pub fn gmm<const D: usize, const K: usize, const KD: usize>(
             sum_rows(points, move |x| {
                 // The log-density of each component at x, shared by the log-sum-exp's passes.
                 let components = values_fn::<K, _, _>(move |k| {
-                    let (mu, lk) = (mus[k], lower[k]);
                     let quad = sum_over::<D, _, _>(move |r| {
-                        let z = move |c: usize| mu[c] - x[c];
-                        (qd.at(k * D + r) * z(r) + sum_n(r, move |c| lk[r][c] * z(c))).square()
+                        let z = move |c: usize| mu.at(k, c) - x[c];
+                        (qd.at(k * D + r) * z(r) + sum_n(r, move |c| lower(k, r, c) * z(c)))
+                            .square()
                     });
                     recompute(base.at(k) - 0.5 * quad)
                 });
