@@ -111,13 +111,9 @@ pub fn gmm<const D: usize, const K: usize, const KD: usize>(
                     });
                     recompute(base.at(k) - 0.5 * quad)
                 });
-                // A log-sum-exp of K values: its K exponentials are kept in the cache of a
-                // reduction of fixed length, not evaluated again in the reverse sweep.
-                let_vec(components, |c| {
-                    let_in(detach(max_n(K, move |k| c.at(k))), move |m| {
-                        m + sum_over::<K, _, _>(move |k| (c.at(k) - m).exp()).ln()
-                    })
-                })
+                // The log-sum-exp of the K values (the exponentials its reverse sweep asks
+                // for again are the forward sweep's: the compiler evaluates them once).
+                let_vec(components, logsumexp)
             })
         });
         let prior = sum_over::<KD, _, _>(move |i| qd.at(i).square())
