@@ -35,7 +35,14 @@ impl<T: Scalar, R: UnaryRule, E: Expr<T>> Expr<T> for Unary<R, E> {
     }
     #[inline(always)]
     fn backward<C: Ctx<T>, S: Sink<T>>(&self, ctx: &C, cache: &Self::Cache, adj: T, sink: &mut S) {
-        self.arg.backward(ctx, &cache.1, adj * cache.0, sink);
+        // An affine rule's derivative is a constant: taken again rather than read back, so
+        // that the cache's copy is never read (and a kept cache need not hold it).
+        let d = if R::AFFINE {
+            self.rule.eval(T::zero()).1
+        } else {
+            cache.0
+        };
+        self.arg.backward(ctx, &cache.1, adj * d, sink);
     }
     #[inline(always)]
     fn fused<C: Ctx<T>, S: Sink<T>>(&self, ctx: &C, adj: T, sink: &mut S) -> T {
@@ -146,8 +153,16 @@ impl<T: Scalar, R: BinaryRule, A: Expr<T>, B: Expr<T>> Expr<T> for Binary<R, A, 
     }
     #[inline(always)]
     fn backward<C: Ctx<T>, S: Sink<T>>(&self, ctx: &C, cache: &Self::Cache, adj: T, sink: &mut S) {
-        self.a.backward(ctx, &cache.2, adj * cache.0, sink);
-        self.b.backward(ctx, &cache.3, adj * cache.1, sink);
+        // An affine rule's partials are constants: taken again rather than read back, so
+        // that the cache's copies are never read (and a kept cache need not hold them).
+        let (da, db) = if R::AFFINE {
+            let (_, da, db) = self.rule.eval(T::zero(), T::zero());
+            (da, db)
+        } else {
+            (cache.0, cache.1)
+        };
+        self.a.backward(ctx, &cache.2, adj * da, sink);
+        self.b.backward(ctx, &cache.3, adj * db, sink);
     }
     #[inline(always)]
     fn extent(&self) -> usize {
