@@ -195,12 +195,24 @@ where
     fn fused<C: Ctx<T>, S: Sink<T>>(&self, ctx: &C, adj: T, sink: &mut S) -> T {
         // The body's adjoint is known: it is swept at once; the values after it, from
         // their caches, with the adjoints their uses summed.
-        let mut values = [T::zero(); K];
-        let caches: [<V::Value as Expr<T>>::Cache; K] = core::array::from_fn(|k| {
-            let (v, c) = self.values.value(k).forward(ctx);
-            values[k] = v;
-            c
-        });
+        // Each value with its cache, made in place: an array of caches made beside the
+        // values is moved out of `from_fn`, a copy of all of them. The values are then
+        // copied out for the body, unless the caches have no size (values kept by
+        // `recompute`): those need no array.
+        let kept: [(T, <V::Value as Expr<T>>::Cache); K];
+        let values: [T; K];
+        if core::mem::size_of::<<V::Value as Expr<T>>::Cache>() == 0 {
+            let mut only = [T::zero(); K];
+            kept = core::array::from_fn(|k| {
+                let (v, c) = self.values.value(k).forward(ctx);
+                only[k] = v;
+                (T::zero(), c)
+            });
+            values = only;
+        } else {
+            kept = core::array::from_fn(|k| self.values.value(k).forward(ctx));
+            values = core::array::from_fn(|k| kept[k].0);
+        }
         let body = (self.body)(Shared { level: C::FOLDS });
         let mut back = [T::zero(); K];
         let y = body.fused(
@@ -217,7 +229,7 @@ where
         for k in 0..K {
             self.values
                 .value(k)
-                .backward(ctx, &caches[k], back[k], sink);
+                .backward(ctx, &kept[k].1, back[k], sink);
         }
         y
     }
