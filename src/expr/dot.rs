@@ -15,6 +15,27 @@ use crate::rules::{self, BinaryRule};
 /// [`let_vec`](super::share::let_vec)), the block is read, and its adjoints added, through
 /// one slice of the point: one range check for the block, not one for each entry, so that
 /// the compiler can unroll and vectorize the loop as it would a hand-written one.
+///
+/// ```
+/// use tapeless::prelude::*;
+/// use tapeless::expr::block::Layout;
+/// use tapeless::expr::linalg::{Dot, dot};
+/// use tapeless::expr::share::let_vec;
+/// // A unit reading a layer kept by a let: y = tanh(w · h), h = (x₂², x₂x₃).
+/// let mut layout = Layout::new();
+/// let w = layout.vector(2);
+/// let x = layout.vector(2);
+/// let f = let_vec([x.at(0) * x.at(0), x.at(0) * x.at(1)], move |h| dot(w, h).tanh());
+/// let p = [0.5, -1.0, 2.0, 3.0];
+/// let mut g = [0.0; 4];
+/// let y = gradient_into(&f, &p[..], &mut g);
+/// let s: f64 = 0.5 * 4.0 - 6.0;
+/// assert!((y - s.tanh()).abs() < 1e-15);
+/// let d = 1.0 - s.tanh().powi(2);
+/// assert!((g[0] - d * 4.0).abs() < 1e-15 && (g[1] - d * 6.0).abs() < 1e-15);
+/// // The node is named by its sides.
+/// let _: Dot<_, &[f64; 2]> = dot(w, &[1.0, 2.0]);
+/// ```
 #[derive(Clone, Copy, Debug)]
 pub struct Dot<A, B>(pub(crate) SumN<Count, DotTerm<A, B>>);
 
