@@ -4,11 +4,11 @@
 //! it costs to compile. Each is the workload's function as a person would write it with the
 //! crate's run-time-size building blocks; the workload files say what the function is.
 
-use tapeless::expr::At;
 use tapeless::expr::block::{Layout, Vector};
 use tapeless::expr::fold::{Layers, Workspace, fold_staged, stage};
 use tapeless::expr::linalg::{dot, logsumexp, logsumexp_in};
-use tapeless::expr::share::let_vec;
+use tapeless::expr::recompute;
+use tapeless::expr::share::{let_vec, values_fn};
 use tapeless::prelude::*;
 
 /// `llsq`: `½ Σᵢ (sᵢ − Σⱼ xⱼ tᵢʲ)²`, the powers `tᵢʲ` given as data (`powers`, row `i` of
@@ -90,21 +90,11 @@ pub fn gmm<const D: usize, const K: usize, const KD: usize>(
     let mu = layout.matrix(K, D);
     let q = layout.matrix(K, D);
     let l = layout.matrix(K, D * (D - 1) / 2);
-    // The inputs each point reads, found once: μₖ, and Qₖ's entries below the diagonal
-    // (lₖ holds them column by column); the diagonal and above are never read.
-    let mus: [[At; D]; K] = core::array::from_fn(|k| core::array::from_fn(|c| mu.at(k, c)));
-    let lower: [[[At; D]; D]; K] = core::array::from_fn(|k| {
-        core::array::from_fn(|r| {
-            core::array::from_fn(|c| {
-                let before: usize = (0..c).map(|c| D - 1 - c).sum();
-                if c < r {
-                    l.at(k, before + (r - c - 1))
-                } else {
-                    at(0)
-                }
-            })
-        })
-    });
+    // Qₖ's entry (r, c) below the diagonal: lₖ holds them column by column.
+    let lower = move |k: usize, r: usize, c: usize| {
+        let before: usize = (0..c).map(|c| D - 1 - c).sum();
+        l.at(k, before + (r - c - 1))
+    };
     // exp(qₖⱼ) and αₖ + Σⱼ qₖⱼ, shared by every point.
     let diagonal: [_; KD] = core::array::from_fn(|i| q.at(i / D, i % D).exp());
     let base: [_; K] =
@@ -113,21 +103,17 @@ pub fn gmm<const D: usize, const K: usize, const KD: usize>(
         let data = let_vec(base, move |base| {
             sum_rows(points, move |x| {
                 // The log-density of each component at x, shared by the log-sum-exp's passes.
-                let components: [_; K] = core::array::from_fn(|k| {
-                    let (mu, lk) = (mus[k], lower[k]);
+                let components = values_fn::<K, _, _>(move |k| {
                     let quad = sum_over::<D, _, _>(move |r| {
-                        let z = move |c: usize| mu[c] - x[c];
-                        (qd.at(k * D + r) * z(r) + sum_n(r, move |c| lk[r][c] * z(c))).square()
+                        let z = move |c: usize| mu.at(k, c) - x[c];
+                        (qd.at(k * D + r) * z(r) + sum_n(r, move |c| lower(k, r, c) * z(c)))
+                            .square()
                     });
-                    base.at(k) - 0.5 * quad
+                    recompute(base.at(k) - 0.5 * quad)
                 });
-                // A log-sum-exp of K values: its K exponentials are kept in the cache of a
-                // reduction of fixed length, not evaluated again in the reverse sweep.
-                let_vec(components, |c| {
-                    let_in(detach(max_n(K, move |k| c.at(k))), move |m| {
-                        m + sum_over::<K, _, _>(move |k| (c.at(k) - m).exp()).ln()
-                    })
-                })
+                // The log-sum-exp of the K values (the exponentials its reverse sweep asks
+                // for again are the forward sweep's: the compiler evaluates them once).
+                let_vec(components, logsumexp)
             })
         });
         let prior = sum_over::<KD, _, _>(move |i| qd.at(i).square())
@@ -144,9 +130,9 @@ pub fn mlp<const I: usize, const U: usize>(batch: &[([f64; I], f64)]) -> impl Ex
     let (w2, b2) = (layout.matrix(U, U), layout.vector(U));
     let (w3, b3) = (layout.vector(U), layout.vector(1));
     sum_rows(batch, move |(x, y)| {
-        let layer1: [_; U] = core::array::from_fn(|j| (dot(w1.row(j), x) + b1.at(j)).tanh());
+        let layer1 = values_fn::<U, _, _>(move |j| (dot(w1.row(j), x) + b1.at(j)).tanh());
         let_vec(layer1, move |h1| {
-            let layer2: [_; U] = core::array::from_fn(|j| (dot(w2.row(j), h1) + b2.at(j)).tanh());
+            let layer2 = values_fn::<U, _, _>(move |j| (dot(w2.row(j), h1) + b2.at(j)).tanh());
             let_vec(layer2, move |h2| (dot(w3, h2) + b3.at(0) - *y).square())
         })
     })

@@ -34,6 +34,13 @@ pub trait Ctx<T> {
     fn inputs(&self) -> usize {
         Self::INPUTS
     }
+    /// Inputs `start..start + len` as a slice, where the point holds them so (`None`
+    /// otherwise, and by default): a node that reads a block of inputs in order (a dot
+    /// product) then checks the range once, not each read.
+    #[inline(always)]
+    fn input_block(&self, _start: usize, _len: usize) -> Option<&[T]> {
+        None
+    }
 }
 
 /// Write access to the adjoints during a reverse sweep.
@@ -58,6 +65,13 @@ pub trait Sink<T> {
     #[inline(always)]
     fn inputs(&self) -> usize {
         Self::INPUTS
+    }
+    /// The adjoints of inputs `start..start + len` as a slice to add into, where the
+    /// buffer holds them so (`None` otherwise, and by default): see
+    /// [`Ctx::input_block`].
+    #[inline(always)]
+    fn input_block_mut(&mut self, _start: usize, _len: usize) -> Option<&mut [T]> {
+        None
     }
 }
 
@@ -97,6 +111,10 @@ impl<T: Scalar, const N: usize> Ctx<T> for [T; N] {
         self[i]
     }
     #[inline(always)]
+    fn input_block(&self, start: usize, len: usize) -> Option<&[T]> {
+        self.get(start..start.checked_add(len)?)
+    }
+    #[inline(always)]
     fn bound(&self, _slot: usize) -> T {
         panic!("{ESCAPED}")
     }
@@ -108,6 +126,10 @@ impl<T: Scalar, const N: usize> Sink<T> for [T; N] {
     #[inline(always)]
     fn add_input(&mut self, i: usize, v: T) {
         self[i] += v;
+    }
+    #[inline(always)]
+    fn input_block_mut(&mut self, start: usize, len: usize) -> Option<&mut [T]> {
+        self.get_mut(start..start.checked_add(len)?)
     }
     #[inline(always)]
     fn add_bound(&mut self, _slot: usize, _v: T) {
@@ -142,6 +164,10 @@ impl<T: Scalar, N: ArrayLength> Ctx<T> for GenericArray<T, N> {
         self[i]
     }
     #[inline(always)]
+    fn input_block(&self, start: usize, len: usize) -> Option<&[T]> {
+        self.get(start..start.checked_add(len)?)
+    }
+    #[inline(always)]
     fn bound(&self, _slot: usize) -> T {
         panic!("{ESCAPED}")
     }
@@ -153,6 +179,10 @@ impl<T: Scalar, N: ArrayLength> Sink<T> for GenericArray<T, N> {
     #[inline(always)]
     fn add_input(&mut self, i: usize, v: T) {
         self[i] += v;
+    }
+    #[inline(always)]
+    fn input_block_mut(&mut self, start: usize, len: usize) -> Option<&mut [T]> {
+        self.get_mut(start..start.checked_add(len)?)
     }
     #[inline(always)]
     fn add_bound(&mut self, _slot: usize, _v: T) {
@@ -200,6 +230,10 @@ macro_rules! run_time_point {
                 fn inputs(&self) -> usize {
                     self.len()
                 }
+                #[inline(always)]
+                fn input_block(&self, start: usize, len: usize) -> Option<&[T]> {
+                    self.get(start..start.checked_add(len)?)
+                }
             }
 
             $(#[$attr])*
@@ -217,6 +251,10 @@ macro_rules! run_time_point {
                 #[inline(always)]
                 fn inputs(&self) -> usize {
                     self.len()
+                }
+                #[inline(always)]
+                fn input_block_mut(&mut self, start: usize, len: usize) -> Option<&mut [T]> {
+                    self.get_mut(start..start.checked_add(len)?)
                 }
             }
         )*
@@ -250,6 +288,10 @@ impl<T, C: Ctx<T> + ?Sized> Ctx<T> for &C {
     fn inputs(&self) -> usize {
         (**self).inputs()
     }
+    #[inline(always)]
+    fn input_block(&self, start: usize, len: usize) -> Option<&[T]> {
+        (**self).input_block(start, len)
+    }
 }
 
 /// A buffer passed by mutable reference takes adjoints as the buffer itself.
@@ -272,6 +314,10 @@ impl<T, S: Sink<T> + ?Sized> Sink<T> for &mut S {
     #[inline(always)]
     fn inputs(&self) -> usize {
         (**self).inputs()
+    }
+    #[inline(always)]
+    fn input_block_mut(&mut self, start: usize, len: usize) -> Option<&mut [T]> {
+        (**self).input_block_mut(start, len)
     }
 }
 
@@ -306,6 +352,10 @@ impl<C: Ctx<T>, T: Copy> Ctx<T> for Bound<'_, C, T> {
     fn inputs(&self) -> usize {
         self.outer.inputs()
     }
+    #[inline(always)]
+    fn input_block(&self, start: usize, len: usize) -> Option<&[T]> {
+        self.outer.input_block(start, len)
+    }
 }
 
 /// The adjoint sink inside a let body: the outer sink plus the adjoint of one bound value.
@@ -338,5 +388,9 @@ impl<S: Sink<T>, T: Scalar> Sink<T> for BoundAdj<'_, S, T> {
     #[inline(always)]
     fn inputs(&self) -> usize {
         self.outer.inputs()
+    }
+    #[inline(always)]
+    fn input_block_mut(&mut self, start: usize, len: usize) -> Option<&mut [T]> {
+        self.outer.input_block_mut(start, len)
     }
 }

@@ -3,7 +3,7 @@
 
 use super::fold::{Fold, Layer, State, Step, Then};
 use super::runtime::{BestN, Domain, ProductN, SumN, Term};
-use super::share::{LetVec, Shared};
+use super::share::{LetVec, Shared, Values};
 use super::{
     At, Binary, Cmp, Cst, IntoNode, Let, Ph, ProductOf, Select, SumOf, SumOver, Ternary, Unary,
     UnaryF64, Var,
@@ -109,6 +109,18 @@ impl<E: Extent> Extent for super::Detach<E> {
     const EXTENT: usize = E::EXTENT;
 }
 
+impl<A: super::linalg::Entries, B: super::linalg::Entries> Extent for super::linalg::Dot<A, B>
+where
+    A::Entry: Extent,
+    B::Entry: Extent,
+{
+    const EXTENT: usize = max(A::Entry::EXTENT, B::Entry::EXTENT);
+}
+
+impl<E: Extent> Extent for super::Recompute<E> {
+    const EXTENT: usize = E::EXTENT;
+}
+
 #[cfg(feature = "alloc")]
 impl<T, A: super::linalg::Entries> Extent for super::linalg::LseIn<'_, T, A>
 where
@@ -143,8 +155,12 @@ where
     const EXTENT: usize = max(I::Out::EXTENT, max(L::EXTENT, O::Out::EXTENT));
 }
 
-impl<E: Extent, F: Fn(Shared<K>) -> Body, Body: Extent, const K: usize> Extent for LetVec<E, F, K> {
-    const EXTENT: usize = max(E::EXTENT, Body::EXTENT);
+impl<V: Values<K>, F: Fn(Shared<K>) -> Body, Body: Extent, const K: usize> Extent
+    for LetVec<V, F, K>
+where
+    V::Value: Extent,
+{
+    const EXTENT: usize = max(V::Value::EXTENT, Body::EXTENT);
 }
 
 /// The message of an expression that reads more inputs than it is given, written when the

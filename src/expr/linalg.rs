@@ -34,6 +34,17 @@ pub trait Entries: Copy {
     }
     /// Entry `i` (`i < len()`).
     fn entry(&self, i: usize) -> Self::Entry;
+    /// `Some(start)` when the entries are the inputs `start..start + len()`, in order (a
+    /// [`Vector`]): a dot product then reads them through one slice of the point.
+    #[doc(hidden)]
+    #[inline(always)]
+    fn block(&self) -> Option<usize> {
+        None
+    }
+    /// `false` when no entry reads an input (data, the values of a let): a dot product
+    /// with a block of inputs on the other side then reads the block through a slice.
+    #[doc(hidden)]
+    const READS_INPUTS: bool = true;
 }
 
 impl Entries for Vector {
@@ -49,10 +60,15 @@ impl Entries for Vector {
         debug_assert!(i < Vector::len(*self));
         At(self.offset() + i)
     }
+    #[inline(always)]
+    fn block(&self) -> Option<usize> {
+        Some(self.offset())
+    }
 }
 
 impl Entries for &[f64] {
     type Entry = Cst;
+    const READS_INPUTS: bool = false;
     #[inline(always)]
     fn len(&self) -> usize {
         <[f64]>::len(self)
@@ -81,6 +97,7 @@ impl Entries for &[f64] {
 /// ```
 impl<const N: usize> Entries for &[f64; N] {
     type Entry = Cst;
+    const READS_INPUTS: bool = false;
     #[inline(always)]
     fn len(&self) -> usize {
         N
@@ -107,6 +124,7 @@ impl<const N: usize> Entries for &[f64; N] {
 /// ```
 impl<const K: usize> Entries for Shared<K> {
     type Entry = State;
+    const READS_INPUTS: bool = false;
     #[inline(always)]
     fn len(&self) -> usize {
         K
@@ -230,7 +248,7 @@ impl<'a> Rows for DataMatrix<'a> {
 
 /// The terms `aᵢ·bᵢ` of a dot product.
 #[derive(Clone, Copy, Debug)]
-pub struct DotTerm<A, B>(A, B);
+pub struct DotTerm<A, B>(pub(crate) A, pub(crate) B);
 
 impl<A: Entries, B: Entries> Term<usize> for DotTerm<A, B> {
     type Out = Binary<rules::Mul, A::Entry, B::Entry>;
@@ -240,8 +258,7 @@ impl<A: Entries, B: Entries> Term<usize> for DotTerm<A, B> {
     }
 }
 
-/// `Σ aᵢ·bᵢ`: the node [`dot`] makes.
-pub type Dot<A, B> = SumN<Count, DotTerm<A, B>>;
+pub use super::dot::Dot;
 
 /// `a · b = Σ aᵢ·bᵢ` (0 for empty vectors).
 ///
@@ -265,10 +282,10 @@ pub fn dot<A: Entries, B: Entries>(a: A, b: B) -> Dot<A, B> {
     if a.len() != b.len() {
         mismatch("a dot product", a.len(), b.len());
     }
-    SumN(Each {
+    Dot(SumN(Each {
         domain: Count(a.len()),
         term: DotTerm(a, b),
-    })
+    }))
 }
 
 /// The terms `aᵢ²` of a squared norm.

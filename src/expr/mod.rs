@@ -16,6 +16,7 @@ pub mod block;
 mod checked;
 mod ctx;
 mod detach;
+mod dot;
 mod extent;
 pub mod fold;
 mod index;
@@ -25,6 +26,7 @@ pub mod linalg;
 mod node;
 mod ops;
 mod over;
+mod recompute;
 mod reduce;
 pub mod runtime;
 mod select;
@@ -45,6 +47,7 @@ pub use leaf::{Cst, Var, VarTuple, vars};
 pub use node::{Binary, Ternary, Unary, UnaryF64};
 pub use ops::{IntoNode, Node};
 pub use over::{SumOver, sum_over};
+pub use recompute::{Recompute, recompute};
 pub use reduce::{ProductOf, SumOf, Terms, product, sum};
 pub use runtime::{
     BestN, Count, Domain, Extremum, ProductN, SumN, Term, max_n, max_rows, min_n, min_rows,

@@ -22,6 +22,7 @@ impl<R, E> Unary<R, E> {
 
 impl<T: Scalar, R: UnaryRule, E: Expr<T>> Expr<T> for Unary<R, E> {
     type Cache = (T, E::Cache);
+    const CHEAP: bool = R::AFFINE && E::CHEAP;
     #[inline(always)]
     fn value<C: Ctx<T>>(&self, ctx: &C) -> T {
         self.rule.value(self.arg.value(ctx))
@@ -34,7 +35,27 @@ impl<T: Scalar, R: UnaryRule, E: Expr<T>> Expr<T> for Unary<R, E> {
     }
     #[inline(always)]
     fn backward<C: Ctx<T>, S: Sink<T>>(&self, ctx: &C, cache: &Self::Cache, adj: T, sink: &mut S) {
-        self.arg.backward(ctx, &cache.1, adj * cache.0, sink);
+        // An affine rule's derivative is a constant: taken again rather than read back, so
+        // that the cache's copy is never read (and a kept cache need not hold it).
+        let d = if R::AFFINE {
+            self.rule.eval(T::zero()).1
+        } else {
+            cache.0
+        };
+        self.arg.backward(ctx, &cache.1, adj * d, sink);
+    }
+    #[inline(always)]
+    fn fused<C: Ctx<T>, S: Sink<T>>(&self, ctx: &C, adj: T, sink: &mut S) -> T {
+        if R::AFFINE {
+            // The derivative does not depend on the argument (`−x`): the argument is swept
+            // whole with its adjoint, never cached. The same product as `backward`'s.
+            let d = self.rule.eval(T::zero()).1;
+            self.rule.value(self.arg.fused(ctx, adj * d, sink))
+        } else {
+            let (y, cache) = self.forward(ctx);
+            self.backward(ctx, &cache, adj, sink);
+            y
+        }
     }
     #[inline(always)]
     fn extent(&self) -> usize {
@@ -118,7 +139,7 @@ impl<R, A, B> Binary<R, A, B> {
 
 impl<T: Scalar, R: BinaryRule, A: Expr<T>, B: Expr<T>> Expr<T> for Binary<R, A, B> {
     type Cache = (T, T, A::Cache, B::Cache);
-    const CHEAP: bool = (R::PASSES_ADJOINT || R::IS_PRODUCT) && A::CHEAP && B::CHEAP;
+    const CHEAP: bool = (R::PASSES_ADJOINT || R::AFFINE || R::IS_PRODUCT) && A::CHEAP && B::CHEAP;
     #[inline(always)]
     fn value<C: Ctx<T>>(&self, ctx: &C) -> T {
         self.rule.value(self.a.value(ctx), self.b.value(ctx))
@@ -132,8 +153,16 @@ impl<T: Scalar, R: BinaryRule, A: Expr<T>, B: Expr<T>> Expr<T> for Binary<R, A, 
     }
     #[inline(always)]
     fn backward<C: Ctx<T>, S: Sink<T>>(&self, ctx: &C, cache: &Self::Cache, adj: T, sink: &mut S) {
-        self.a.backward(ctx, &cache.2, adj * cache.0, sink);
-        self.b.backward(ctx, &cache.3, adj * cache.1, sink);
+        // An affine rule's partials are constants: taken again rather than read back, so
+        // that the cache's copies are never read (and a kept cache need not hold them).
+        let (da, db) = if R::AFFINE {
+            let (_, da, db) = self.rule.eval(T::zero(), T::zero());
+            (da, db)
+        } else {
+            (cache.0, cache.1)
+        };
+        self.a.backward(ctx, &cache.2, adj * da, sink);
+        self.b.backward(ctx, &cache.3, adj * db, sink);
     }
     #[inline(always)]
     fn extent(&self) -> usize {
@@ -145,6 +174,14 @@ impl<T: Scalar, R: BinaryRule, A: Expr<T>, B: Expr<T>> Expr<T> for Binary<R, A, 
             // `adj · 1` is `adj`: each operand is swept whole, one after the other.
             let a = self.a.fused(ctx, adj, sink);
             let b = self.b.fused(ctx, adj, sink);
+            self.rule.value(a, b)
+        } else if R::AFFINE {
+            // Partials that do not depend on the operands (`a − b`): taken before either is
+            // evaluated, each operand swept whole with its adjoint, as for `+`. The same
+            // products as `backward`'s.
+            let (_, da, db) = self.rule.eval(T::zero(), T::zero());
+            let a = self.a.fused(ctx, adj * da, sink);
+            let b = self.b.fused(ctx, adj * db, sink);
             self.rule.value(a, b)
         } else if R::IS_PRODUCT && B::CHEAP && !A::CHEAP {
             // `a · b` with `b` a leaf or so: `a` swept whole with `adj · b`, never cached;

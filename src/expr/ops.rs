@@ -383,6 +383,8 @@ node!([D: Copy, F: Copy,] super::ProductN<D, F>);
 node!([O: Copy, D: Copy, F: Copy,] super::BestN<O, D, F>);
 node!([] super::fold::State);
 node!([E: Copy,] super::Detach<E>);
+node!([A: Copy, B: Copy,] super::linalg::Dot<A, B>);
+node!([E: Copy,] super::Recompute<E>);
 node!([E: Copy,] super::Checked<E>);
 #[cfg(feature = "alloc")]
 node!(['w, T: Copy, A: Copy,] super::linalg::LseIn<'w, T, A>);

@@ -58,27 +58,99 @@ fn outside(k: usize, len: usize) -> ! {
     panic!("tapeless: value {k} is out of range for a let of {len} values")
 }
 
+/// The `K` values of a [`let_vec`]: an array of expressions, or a function of the index
+/// made by [`values_fn`].
+///
+/// Sealed: implemented for `[E; K]` (any expressions, or numbers, of one type) and for
+/// [`ValuesFn`].
+pub trait Values<const K: usize>: Copy + Sealed {
+    /// The expression of one value.
+    type Value: Node;
+    /// Value `k` (`k < K`).
+    fn value(&self, k: usize) -> Self::Value;
+}
+
+mod sealed {
+    pub trait Sealed {}
+}
+use sealed::Sealed;
+
+impl<E: Node, const K: usize> Sealed for [E; K] {}
+
+impl<E: Node, const K: usize> Values<K> for [E; K] {
+    type Value = E;
+    #[inline(always)]
+    fn value(&self, k: usize) -> E {
+        self[k]
+    }
+}
+
+/// `K` values made from their index by a function: see [`values_fn`].
+#[derive(Clone, Copy, Debug)]
+pub struct ValuesFn<G, const K: usize>(G);
+
+impl<G, const K: usize> Sealed for ValuesFn<G, K> {}
+
+impl<G: Fn(usize) -> E + Copy, E: Node, const K: usize> Values<K> for ValuesFn<G, K> {
+    type Value = E;
+    #[inline(always)]
+    fn value(&self, k: usize) -> E {
+        (self.0)(k)
+    }
+}
+
+/// The `K` values of a [`let_vec`] made from their index: value `k` is `value(k)`.
+///
+/// The same values as the array `core::array::from_fn(value)`, made where the sweep reads
+/// them instead of stored: what the function captures (the handles of an outer
+/// [`let_vec`], blocks, data) is then held once, not once per value, and the compiler sees
+/// it as the constant it is. Prefer it to an array for values that read an outer
+/// `let_vec`'s values.
+///
+/// ```
+/// use tapeless::prelude::*;
+/// use tapeless::expr::share::{let_vec, values_fn};
+/// // h = (x₀², x₁²), then (h₀ + 2h₁, h₁ + 2h₀) read h: y = Σ of their squares.
+/// let f = let_vec([at(0).square(), at(1).square()], |h| {
+///     let mixed = values_fn::<2, _, _>(move |k| h.at(k) + 2.0 * h.at(1 - k));
+///     let_vec(mixed, |m| m.at(0).square() + m.at(1).square())
+/// });
+/// let (v, g) = gradient(&f, [1.0, 2.0]);
+/// assert_eq!(v, 81.0 + 36.0);
+/// // ∂y/∂h₀ = 2·9 + 4·6 = 42, ∂y/∂h₁ = 4·9 + 2·6 = 48; ∂h₀/∂x₀ = 2, ∂h₁/∂x₁ = 4.
+/// assert_eq!(<[f64; 2]>::from(g), [84.0, 192.0]);
+/// ```
+#[inline(always)]
+pub fn values_fn<const K: usize, G, E>(value: G) -> ValuesFn<G, K>
+where
+    G: Fn(usize) -> E + Copy,
+    E: Node,
+{
+    ValuesFn(value)
+}
+
 /// `let v = [e₀, …, e_{K−1}] in body(v)`: the node made by [`let_vec`].
 ///
 /// Cache: the `K` values, their caches, and the body's: the values are swept back from
 /// their caches, not evaluated again (a layer of a network, kept for the next).
 #[derive(Clone, Copy, Debug)]
-pub struct LetVec<E, F, const K: usize> {
-    values: [E; K],
+pub struct LetVec<V, F, const K: usize> {
+    values: V,
     body: F,
 }
 
-impl<T, E, F, Body, const K: usize> Expr<T> for LetVec<E, F, K>
+impl<T, V, F, Body, const K: usize> Expr<T> for LetVec<V, F, K>
 where
     T: Scalar,
-    E: Expr<T>,
+    V: Values<K>,
+    V::Value: Expr<T>,
     F: Fn(Shared<K>) -> Body + Copy,
     Body: Expr<T>,
 {
-    type Cache = ([T; K], [E::Cache; K], Body, Body::Cache);
+    type Cache = ([T; K], [<V::Value as Expr<T>>::Cache; K], Body, Body::Cache);
     #[inline(always)]
     fn value<C: Ctx<T>>(&self, ctx: &C) -> T {
-        let values: [T; K] = core::array::from_fn(|k| self.values[k].value(ctx));
+        let values: [T; K] = core::array::from_fn(|k| self.values.value(k).value(ctx));
         let body = (self.body)(Shared { level: C::FOLDS });
         body.value(&StepCtx {
             outer: ctx,
@@ -89,7 +161,7 @@ where
     fn forward<C: Ctx<T>>(&self, ctx: &C) -> (T, Self::Cache) {
         let mut values = [T::zero(); K];
         let caches = core::array::from_fn(|k| {
-            let (v, c) = self.values[k].forward(ctx);
+            let (v, c) = self.values.value(k).forward(ctx);
             values[k] = v;
             c
         });
@@ -114,19 +186,33 @@ where
         };
         body.backward(&inner, cy, adj, &mut to);
         for k in 0..K {
-            self.values[k].backward(ctx, &caches[k], back[k], sink);
+            self.values
+                .value(k)
+                .backward(ctx, &caches[k], back[k], sink);
         }
     }
     #[inline(always)]
     fn fused<C: Ctx<T>, S: Sink<T>>(&self, ctx: &C, adj: T, sink: &mut S) -> T {
         // The body's adjoint is known: it is swept at once; the values after it, from
         // their caches, with the adjoints their uses summed.
-        let mut values = [T::zero(); K];
-        let caches: [E::Cache; K] = core::array::from_fn(|k| {
-            let (v, c) = self.values[k].forward(ctx);
-            values[k] = v;
-            c
-        });
+        // Each value with its cache, made in place: an array of caches made beside the
+        // values is moved out of `from_fn`, a copy of all of them. The values are then
+        // copied out for the body, unless the caches have no size (values kept by
+        // `recompute`): those need no array.
+        let kept: [(T, <V::Value as Expr<T>>::Cache); K];
+        let values: [T; K];
+        if core::mem::size_of::<<V::Value as Expr<T>>::Cache>() == 0 {
+            let mut only = [T::zero(); K];
+            kept = core::array::from_fn(|k| {
+                let (v, c) = self.values.value(k).forward(ctx);
+                only[k] = v;
+                (T::zero(), c)
+            });
+            values = only;
+        } else {
+            kept = core::array::from_fn(|k| self.values.value(k).forward(ctx));
+            values = core::array::from_fn(|k| kept[k].0);
+        }
         let body = (self.body)(Shared { level: C::FOLDS });
         let mut back = [T::zero(); K];
         let y = body.fused(
@@ -141,20 +227,20 @@ where
             },
         );
         for k in 0..K {
-            self.values[k].backward(ctx, &caches[k], back[k], sink);
+            self.values
+                .value(k)
+                .backward(ctx, &kept[k].1, back[k], sink);
         }
         y
     }
     #[inline(always)]
     fn extent(&self) -> usize {
         let body = (self.body)(Shared { level: 0 });
-        self.values
-            .iter()
-            .fold(body.extent(), |m, e| m.max(e.extent()))
+        (0..K).fold(body.extent(), |m, k| m.max(self.values.value(k).extent()))
     }
     #[cfg(feature = "alloc")]
     fn record<R: crate::tape::Recorder<T>>(&self, rec: &mut R) -> crate::tape::Recorded<T> {
-        let values: [_; K] = core::array::from_fn(|k| self.values[k].record(rec));
+        let values: [_; K] = core::array::from_fn(|k| self.values.value(k).record(rec));
         let body = (self.body)(Shared { level: R::FOLDS });
         body.record(&mut crate::tape::StateRecorder::new(rec, &values))
     }
@@ -180,14 +266,39 @@ where
 /// assert!((g[1] - dh * 2.0 * (1.0 - h1 * h1)).abs() < 1e-15);
 /// ```
 #[inline(always)]
-pub fn let_vec<V, F, Body, const K: usize>(values: [V; K], body: F) -> LetVec<V::Node, F, K>
+pub fn let_vec<V, F, Body, const K: usize>(values: V, body: F) -> LetVec<V::Values, F, K>
 where
-    V: IntoNode,
+    V: IntoValues<K>,
     F: Fn(Shared<K>) -> Body + Copy,
     Body: Node,
 {
     LetVec {
-        values: values.map(IntoNode::into_node),
+        values: values.into_values(),
         body,
+    }
+}
+
+/// What [`let_vec`] takes as its values: an array of expressions or numbers (`[V; K]`), or
+/// a [`ValuesFn`] made by [`values_fn`].
+pub trait IntoValues<const K: usize> {
+    /// The values as the node holds them.
+    type Values: Values<K>;
+    /// The conversion.
+    fn into_values(self) -> Self::Values;
+}
+
+impl<V: IntoNode, const K: usize> IntoValues<K> for [V; K] {
+    type Values = [V::Node; K];
+    #[inline(always)]
+    fn into_values(self) -> [V::Node; K] {
+        self.map(IntoNode::into_node)
+    }
+}
+
+impl<G: Fn(usize) -> E + Copy, E: Node, const K: usize> IntoValues<K> for ValuesFn<G, K> {
+    type Values = Self;
+    #[inline(always)]
+    fn into_values(self) -> Self {
+        self
     }
 }

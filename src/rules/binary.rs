@@ -12,6 +12,9 @@ macro_rules! binary_rule {
         binary_rule!($(#[$doc])* $name, $fname, |$a, $b| $value, |$p, $q| $eval, $passes, false);
     };
     ($(#[$doc:meta])* $name:ident, $fname:literal, |$a:ident, $b:ident| $value:expr, |$p:ident, $q:ident| $eval:expr, $passes:expr, $product:expr) => {
+        binary_rule!($(#[$doc])* $name, $fname, |$a, $b| $value, |$p, $q| $eval, $passes, $product, $passes);
+    };
+    ($(#[$doc:meta])* $name:ident, $fname:literal, |$a:ident, $b:ident| $value:expr, |$p:ident, $q:ident| $eval:expr, $passes:expr, $product:expr, $affine:expr) => {
         $(#[$doc])*
         #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
         pub struct $name;
@@ -28,6 +31,7 @@ macro_rules! binary_rule {
             }
             const PASSES_ADJOINT: bool = $passes;
             const IS_PRODUCT: bool = $product;
+            const AFFINE: bool = $affine;
             #[inline(always)]
             fn op(self) -> Option<BinaryOp> {
                 Some(BinaryOp::$name)
@@ -42,7 +46,7 @@ binary_rule!(
 );
 binary_rule!(
     /// `a − b`; partials `(1, −1)`.
-    Sub, "sub", |a, b| a - b, |a, b| (a - b, T::one(), -T::one())
+    Sub, "sub", |a, b| a - b, |a, b| (a - b, T::one(), -T::one()), false, false, true
 );
 binary_rule!(
     /// `a · b`; partials `(b, a)`.

@@ -74,6 +74,11 @@ pub trait UnaryRule: Copy + Send + Sync + 'static {
     fn value<T: Scalar>(self, x: T) -> T;
     /// `(f(x), f'(x))`.
     fn eval<T: Scalar>(self, x: T) -> (T, T);
+    /// `true` when the function is affine (`−x`): its derivative is the same whatever the
+    /// argument, so the static engine takes it from `eval` at zero, before the argument is
+    /// evaluated, and hands the argument its adjoint at once (see
+    /// [`Expr::fused`](crate::Expr::fused)).
+    const AFFINE: bool = false;
     /// The rule as data, for a [replay](crate::tape::Replay): `Some` for every rule of the
     /// crate, `None` (the default) for a rule defined elsewhere, which a tape records but a
     /// replay cannot recompute (it then asks to record again).
@@ -105,6 +110,12 @@ pub trait BinaryRule: Copy + Send + Sync + 'static {
     /// value, so the static engine can sweep a large operand with a cheap one's value
     /// without keeping the large one's cache.
     const IS_PRODUCT: bool = false;
+    /// `true` when the function is affine (`+`, `−`): its partials are the same whatever
+    /// the arguments, so the static engine takes them from `eval` at zero, before the
+    /// operands are evaluated, and hands each operand its adjoint at once (see
+    /// [`Expr::fused`](crate::Expr::fused)), as it does for `+`. A `−` of a large sum so
+    /// sweeps the sum once, not once for its value and again for its adjoint.
+    const AFFINE: bool = false;
 }
 
 /// A function of three arguments: `y = f(a, b, c)`.

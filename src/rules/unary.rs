@@ -6,6 +6,9 @@ use crate::Scalar;
 /// Declares a zero-sized unary rule from its value and its `(value, derivative)` pair.
 macro_rules! unary_rule {
     ($(#[$doc:meta])* $name:ident, $fname:literal, |$x:ident| $value:expr, |$y:ident| $eval:expr) => {
+        unary_rule!($(#[$doc])* $name, $fname, |$x| $value, |$y| $eval, false);
+    };
+    ($(#[$doc:meta])* $name:ident, $fname:literal, |$x:ident| $value:expr, |$y:ident| $eval:expr, $affine:expr) => {
         $(#[$doc])*
         #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
         pub struct $name;
@@ -24,13 +27,14 @@ macro_rules! unary_rule {
             fn op(self) -> Option<UnaryOp> {
                 Some(UnaryOp::$name)
             }
+            const AFFINE: bool = $affine;
         }
     };
 }
 
 unary_rule!(
     /// `−x`; derivative `−1`.
-    Neg, "neg", |x| -x, |x| (-x, -T::one())
+    Neg, "neg", |x| -x, |x| (-x, -T::one()), true
 );
 unary_rule!(
     /// `1/x`; derivative `−1/x²` (`−∞` at `±0`).

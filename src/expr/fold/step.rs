@@ -149,6 +149,10 @@ impl<T: Scalar, C: Ctx<T>, V: ?Sized + Index<usize, Output = T>> Ctx<T> for Step
     fn inputs(&self) -> usize {
         self.outer.inputs()
     }
+    #[inline(always)]
+    fn input_block(&self, start: usize, len: usize) -> Option<&[T]> {
+        self.outer.input_block(start, len)
+    }
 }
 
 /// The sink of a step: the outer one, and the adjoints of the step's numbers (laid out as
@@ -183,5 +187,9 @@ impl<T: Scalar, S: Sink<T>, V: ?Sized + IndexMut<usize, Output = T>> Sink<T>
     #[inline(always)]
     fn inputs(&self) -> usize {
         self.outer.inputs()
+    }
+    #[inline(always)]
+    fn input_block_mut(&mut self, start: usize, len: usize) -> Option<&mut [T]> {
+        self.outer.input_block_mut(start, len)
     }
 }

@@ -1,0 +1,178 @@
+//! The dot product node: `Σᵢ aᵢ·bᵢ`, the sum of the products of two vectors' entries.
+
+use super::linalg::{DotTerm, Entries};
+use super::runtime::{Count, SumN};
+use super::{Ctx, Expr, Sink};
+use crate::Scalar;
+use crate::rules::{self, BinaryRule};
+
+/// `Σᵢ aᵢ·bᵢ`: the node made by [`dot`](super::linalg::dot).
+///
+/// The run-time sum ([`sum_n`](crate::sum_n)) of the products `aᵢ·bᵢ`, swept as that sum
+/// is (its terms evaluated again for the reverse sweep), with the same operations in the
+/// same order. Where one side is a block of inputs (a [`Vector`](super::block::Vector))
+/// and the other reads no inputs and costs a load (data, the values of a
+/// [`let_vec`](super::share::let_vec)), the block is read, and its adjoints added, through
+/// one slice of the point: one range check for the block, not one for each entry, so that
+/// the compiler can unroll and vectorize the loop as it would a hand-written one.
+///
+/// ```
+/// use tapeless::prelude::*;
+/// use tapeless::expr::block::Layout;
+/// use tapeless::expr::linalg::{Dot, dot};
+/// use tapeless::expr::share::let_vec;
+/// // A unit reading a layer kept by a let: y = tanh(w · h), h = (x₂², x₂x₃).
+/// let mut layout = Layout::new();
+/// let w = layout.vector(2);
+/// let x = layout.vector(2);
+/// let f = let_vec([x.at(0) * x.at(0), x.at(0) * x.at(1)], move |h| dot(w, h).tanh());
+/// let p = [0.5, -1.0, 2.0, 3.0];
+/// let mut g = [0.0; 4];
+/// let y = gradient_into(&f, &p[..], &mut g);
+/// let s: f64 = 0.5 * 4.0 - 6.0;
+/// assert!((y - s.tanh()).abs() < 1e-15);
+/// let d = 1.0 - s.tanh().powi(2);
+/// assert!((g[0] - d * 4.0).abs() < 1e-15 && (g[1] - d * 6.0).abs() < 1e-15);
+/// // The node is named by its sides.
+/// let _: Dot<_, &[f64; 2]> = dot(w, &[1.0, 2.0]);
+/// ```
+#[derive(Clone, Copy, Debug)]
+pub struct Dot<A, B>(pub(crate) SumN<Count, DotTerm<A, B>>);
+
+/// Which side of a dot product is read through a slice of the point.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Side {
+    A(usize),
+    B(usize),
+    Neither,
+}
+
+impl<A: Entries, B: Entries> Dot<A, B> {
+    #[inline(always)]
+    fn sides(&self) -> (A, B) {
+        let DotTerm(a, b) = self.0.0.term;
+        (a, b)
+    }
+
+    /// The side read as a block of inputs, if either may be.
+    #[inline(always)]
+    fn side<T: Scalar>(&self) -> Side
+    where
+        A::Entry: Expr<T>,
+        B::Entry: Expr<T>,
+    {
+        let (a, b) = self.sides();
+        match (a.block(), b.block()) {
+            (Some(start), _) if !B::READS_INPUTS && <B::Entry as Expr<T>>::CHEAP => Side::A(start),
+            (_, Some(start)) if !A::READS_INPUTS && <A::Entry as Expr<T>>::CHEAP => Side::B(start),
+            _ => Side::Neither,
+        }
+    }
+
+    /// The value and, with `adj`, the sweep, the block side through slices: the products
+    /// `aᵢ·bᵢ` summed from zero as [`SumN`] sums them; each block entry's adjoint is
+    /// `adj` times the other entry (the product rule's partial), added into the slice;
+    /// then the other side is swept, entry by entry, with `adj` times the block entry.
+    /// `None` when the point or the buffer does not hold the block as a slice.
+    #[inline(always)]
+    fn blocked<T: Scalar, C: Ctx<T>, S: Sink<T> + ?Sized>(
+        &self,
+        ctx: &C,
+        sweep: Option<(T, &mut S)>,
+    ) -> Option<T>
+    where
+        A::Entry: Expr<T>,
+        B::Entry: Expr<T>,
+    {
+        let (a, b) = self.sides();
+        let n = a.len();
+        let (start, on_a) = match self.side::<T>() {
+            Side::A(start) => (start, true),
+            Side::B(start) => (start, false),
+            Side::Neither => return None,
+        };
+        let xs = ctx.input_block(start, n)?;
+        // The other side's entry `i`.
+        let other = |i: usize| {
+            if on_a {
+                b.entry(i).value(ctx)
+            } else {
+                a.entry(i).value(ctx)
+            }
+        };
+        let product = |x: T, o: T| {
+            if on_a {
+                rules::Mul.value(x, o)
+            } else {
+                rules::Mul.value(o, x)
+            }
+        };
+        let mut s = T::zero();
+        match sweep {
+            None => {
+                for (i, &x) in xs.iter().enumerate() {
+                    s += product(x, other(i));
+                }
+            }
+            Some((adj, mut sink)) => {
+                let gs = sink.input_block_mut(start, n)?;
+                for (i, (&x, g)) in xs.iter().zip(gs.iter_mut()).enumerate() {
+                    let o = other(i);
+                    s += product(x, o);
+                    *g += adj * o;
+                }
+                for (i, &x) in xs.iter().enumerate() {
+                    if on_a {
+                        b.entry(i).fused(ctx, adj * x, &mut sink);
+                    } else {
+                        a.entry(i).fused(ctx, adj * x, &mut sink);
+                    }
+                }
+            }
+        }
+        Some(s)
+    }
+}
+
+impl<T, A, B> Expr<T> for Dot<A, B>
+where
+    T: Scalar,
+    A: Entries,
+    B: Entries,
+    A::Entry: Expr<T>,
+    B::Entry: Expr<T>,
+{
+    type Cache = ();
+    #[inline(always)]
+    fn value<C: Ctx<T>>(&self, ctx: &C) -> T {
+        match self.blocked::<T, C, [T]>(ctx, None) {
+            Some(v) => v,
+            None => self.0.value(ctx),
+        }
+    }
+    #[inline(always)]
+    fn forward<C: Ctx<T>>(&self, ctx: &C) -> (T, ()) {
+        (self.value(ctx), ())
+    }
+    #[inline(always)]
+    fn backward<C: Ctx<T>, S: Sink<T>>(&self, ctx: &C, _: &(), adj: T, sink: &mut S) {
+        // The terms were evaluated for the value only: each is swept again, whole.
+        self.fused(ctx, adj, sink);
+    }
+    #[inline(always)]
+    fn fused<C: Ctx<T>, S: Sink<T>>(&self, ctx: &C, adj: T, sink: &mut S) -> T {
+        // `blocked` takes both slices before it adds anything: with no slice, nothing was.
+        match self.blocked(ctx, Some((adj, &mut *sink))) {
+            Some(v) => v,
+            None => self.0.fused(ctx, adj, sink),
+        }
+    }
+    #[inline(always)]
+    fn extent(&self) -> usize {
+        Expr::<T>::extent(&self.0)
+    }
+    #[cfg(feature = "alloc")]
+    fn record<R: crate::tape::Recorder<T>>(&self, rec: &mut R) -> crate::tape::Recorded<T> {
+        self.0.record(rec)
+    }
+}
