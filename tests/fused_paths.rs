@@ -307,3 +307,29 @@ impl<M: tapeless::expr::linalg::Rows, V: tapeless::expr::linalg::Entries> EntryA
         tapeless::expr::linalg::Entries::entry(self, r)
     }
 }
+
+/// A dot product's extent is its block's end, found without a walk: a point one input too
+/// short is refused before any work, naming the index and the length, and one long enough
+/// is differentiated (the data side reads no input), against the closed form.
+#[test]
+fn a_dot_products_extent_is_its_blocks_end() {
+    let data = [0.5, -2.0, 3.0];
+    let f = dot(Vector::new(2, 3), &data[..]);
+    let short = std::panic::catch_unwind(|| {
+        let mut g = [0.0; 4];
+        gradient_into(&f, &[1.0; 4], &mut g)
+    });
+    let message = *short
+        .expect_err("a point of 4 inputs is too short")
+        .downcast::<String>()
+        .unwrap();
+    assert!(
+        message.contains("reads input 4, but the point has 4 inputs"),
+        "{message}"
+    );
+    let x = [9.0, 9.0, 1.0, 2.0, 3.0];
+    let mut g = [0.0; 5];
+    let v = gradient_into(&f, &x[..], &mut g);
+    assert_eq!(v, 0.5 * 1.0 - 2.0 * 2.0 + 3.0 * 3.0);
+    assert_eq!(g, [0.0, 0.0, 0.5, -2.0, 3.0]);
+}

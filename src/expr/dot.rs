@@ -79,6 +79,7 @@ impl<A: Entries, B: Entries> Dot<A, B> {
         &self,
         ctx: &C,
         sweep: Option<(T, &mut S)>,
+        value: bool,
     ) -> Option<T>
     where
         A::Entry: Expr<T>,
@@ -86,6 +87,11 @@ impl<A: Entries, B: Entries> Dot<A, B> {
     {
         let (a, b) = self.sides();
         let n = a.len();
+        if b.len() != n {
+            // Never so (`dot` checks the lengths when it is made); said here so that the
+            // compiler knows both sides' reads below are in range (no check in the loops).
+            return None;
+        }
         let (start, on_a) = match self.side::<T>() {
             Side::A(start) => (start, true),
             Side::B(start) => (start, false),
@@ -116,10 +122,18 @@ impl<A: Entries, B: Entries> Dot<A, B> {
             }
             Some((adj, mut sink)) => {
                 let gs = sink.input_block_mut(start, n)?;
-                for (i, (&x, g)) in xs.iter().zip(gs.iter_mut()).enumerate() {
-                    let o = other(i);
-                    s += product(x, o);
-                    *g += adj * o;
+                if value {
+                    for (i, (&x, g)) in xs.iter().zip(gs.iter_mut()).enumerate() {
+                        let o = other(i);
+                        s += product(x, o);
+                        *g += adj * o;
+                    }
+                } else {
+                    // The value is known (a backward sweep): the adjoints alone, a loop
+                    // with no chain of additions through it.
+                    for (i, g) in gs.iter_mut().enumerate() {
+                        *g += adj * other(i);
+                    }
                 }
                 for (i, &x) in xs.iter().enumerate() {
                     if on_a {
@@ -145,7 +159,7 @@ where
     type Cache = ();
     #[inline(always)]
     fn value<C: Ctx<T>>(&self, ctx: &C) -> T {
-        match self.blocked::<T, C, [T]>(ctx, None) {
+        match self.blocked::<T, C, [T]>(ctx, None, true) {
             Some(v) => v,
             None => self.0.value(ctx),
         }
@@ -156,23 +170,45 @@ where
     }
     #[inline(always)]
     fn backward<C: Ctx<T>, S: Sink<T>>(&self, ctx: &C, _: &(), adj: T, sink: &mut S) {
-        // The terms were evaluated for the value only: each is swept again, whole.
-        self.fused(ctx, adj, sink);
+        // The terms were evaluated for the value only: each is swept again, whole (through
+        // the block, without forming the value again).
+        if self.blocked(ctx, Some((adj, &mut *sink)), false).is_none() {
+            self.0.fused(ctx, adj, sink);
+        }
     }
     #[inline(always)]
     fn fused<C: Ctx<T>, S: Sink<T>>(&self, ctx: &C, adj: T, sink: &mut S) -> T {
         // `blocked` takes both slices before it adds anything: with no slice, nothing was.
-        match self.blocked(ctx, Some((adj, &mut *sink))) {
+        match self.blocked(ctx, Some((adj, &mut *sink)), true) {
             Some(v) => v,
             None => self.0.fused(ctx, adj, sink),
         }
     }
     #[inline(always)]
     fn extent(&self) -> usize {
-        Expr::<T>::extent(&self.0)
+        // A block's extent is where it ends, and data reads no input: no walk over the
+        // entries (at each call of an entry point on a point of run-time length, a walk
+        // over a sum of dot products cost as much as evaluating it).
+        let (a, b) = self.sides();
+        match (known_extent(&a), known_extent(&b)) {
+            (Some(x), Some(y)) => x.max(y),
+            _ => Expr::<T>::extent(&self.0),
+        }
     }
     #[cfg(feature = "alloc")]
     fn record<R: crate::tape::Recorder<T>>(&self, rec: &mut R) -> crate::tape::Recorded<T> {
         self.0.record(rec)
+    }
+}
+
+/// The extent of `e` without walking its entries, where its kind tells it: one past the end
+/// of a block of inputs, 0 for entries that read no input.
+#[inline(always)]
+fn known_extent<E: Entries>(e: &E) -> Option<usize> {
+    match e.block() {
+        Some(_) if e.is_empty() => Some(0),
+        Some(start) => Some(start + e.len()),
+        None if !E::READS_INPUTS => Some(0),
+        None => None,
     }
 }
