@@ -129,7 +129,9 @@ impl Runs {
         let total = Instant::now();
         loop {
             let start = Instant::now();
-            let out = std::hint::black_box(f());
+            // `f` through `black_box`: what it captures may have changed, so no part of
+            // a run is hoisted out of this loop and done once for all runs.
+            let out = std::hint::black_box(std::hint::black_box(&mut f)());
             self.nanoseconds.push(start.elapsed().as_nanos());
             if self.nanoseconds.len() >= self.min_runs
                 && total.elapsed().as_secs_f64() >= self.min_seconds

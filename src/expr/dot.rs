@@ -116,8 +116,10 @@ impl<A: Entries, B: Entries> Dot<A, B> {
         let mut s = T::zero();
         match sweep {
             None => {
-                for (i, &x) in xs.iter().enumerate() {
-                    s += product(x, other(i));
+                // By index over `0..n`, which bounds both sides' reads (`xs` and, by the
+                // check above, the other side hold `n`): no check in the loop.
+                for i in 0..n {
+                    s += product(xs[i], other(i));
                 }
             }
             Some((adj, mut sink)) => {
