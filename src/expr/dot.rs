@@ -117,7 +117,9 @@ impl<A: Entries, B: Entries> Dot<A, B> {
         match sweep {
             None => {
                 // By index over `0..n`, which bounds both sides' reads (`xs` and, by the
-                // check above, the other side hold `n`): no check in the loop.
+                // check above, the other side hold `n`): no check in the loop. Through
+                // `xs.iter().enumerate()` the other side's read kept its check.
+                #[allow(clippy::needless_range_loop)]
                 for i in 0..n {
                     s += product(xs[i], other(i));
                 }
