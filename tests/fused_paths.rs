@@ -18,13 +18,6 @@ use tapeless::expr::recompute;
 use tapeless::expr::share::{let_vec, values_fn};
 use tapeless::prelude::*;
 
-/// Inputs spread over [−1, 1).
-fn point(n: usize) -> Vec<f64> {
-    (0..n)
-        .map(|i| 2.0 * ((i as f64 * 0.618_034 + 0.1).fract()) - 1.0)
-        .collect()
-}
-
 /// The gradient of `f` at `x` (a slice) against central differences of `value`, and the
 /// value against `primal`.
 fn check_fd<E: Expr<f64>>(f: &E, x: &[f64], primal: impl Fn(&[f64]) -> f64, what: &str) {

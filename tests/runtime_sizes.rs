@@ -18,13 +18,6 @@ use tapeless::expr::linalg::{
 };
 use tapeless::prelude::*;
 
-/// Inputs spread over [−1, 1).
-fn point(n: usize) -> Vec<f64> {
-    (0..n)
-        .map(|i| 2.0 * ((i as f64 * 0.618_034 + 0.1).fract()) - 1.0)
-        .collect()
-}
-
 /// The gradient of `f` at `x` by `gradient_into`, checked against central differences of
 /// `value` in the coordinates `coords` (all of them for small points).
 fn check_fd<E: Expr<f64>>(f: &E, x: &[f64], primal: impl Fn(&[f64]) -> f64, what: &str) {

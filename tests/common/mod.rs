@@ -138,6 +138,14 @@ pub fn fd(f: impl Fn(f64) -> f64, x: f64) -> Fd {
     central(f, x, step(x))
 }
 
+/// `n` inputs spread over [−1, 1) without pattern (a golden-ratio walk), for points of
+/// run-time length.
+pub fn point(n: usize) -> Vec<f64> {
+    (0..n)
+        .map(|i| 2.0 * ((i as f64 * 0.618_034 + 0.1).fract()) - 1.0)
+        .collect()
+}
+
 /// Partial derivative in coordinate `i` by a central difference with the default step.
 pub fn fd_partial<const N: usize>(f: impl Fn([f64; N]) -> f64, x: [f64; N], i: usize) -> Fd {
     central(
