@@ -126,6 +126,19 @@ fn finite<T: Scalar>(v: &[T]) -> bool {
     v.iter().all(|x| x.is_finite())
 }
 
+/// Checks a linearization `(F, F_z, F_p)` at a solution and factors `F_z` (row-major,
+/// `swaps.len()` unknowns) in place: what [`Implicit`] and the tape's `TapeImplicit` keep
+/// for their derivatives.
+pub(super) fn check_and_factor<T: Scalar>(
+    (f, fz, fp): (&[T], &mut [T], &[T]),
+    swaps: &mut [usize],
+) -> Result<(), ImplicitError> {
+    if !finite(f) || !finite(fz) || !finite(fp) {
+        return Err(ImplicitError::NonFinite);
+    }
+    lu_factor(fz, swaps.len(), swaps).map_err(|_| ImplicitError::Singular)
+}
+
 impl<T: Scalar, const N: usize, const P: usize> Implicit<T, N, P> {
     /// The linearization of `residual` at a solution `z` for the parameters `p`, found by
     /// any solver (this crate's [`newton`](super::newton), an argmin minimizer with
@@ -190,11 +203,8 @@ impl<T: Scalar, const N: usize, const P: usize> Implicit<T, N, P> {
         z: [T; N],
         iterations: usize,
     ) -> Result<Self, ImplicitError> {
-        if !finite(&f) || !finite(fz.as_flattened()) || !finite(fp.as_flattened()) {
-            return Err(ImplicitError::NonFinite);
-        }
         let mut swaps = [0; N];
-        lu_factor(fz.as_flattened_mut(), N, &mut swaps).map_err(|_| ImplicitError::Singular)?;
+        check_and_factor((&f, fz.as_flattened_mut(), fp.as_flattened()), &mut swaps)?;
         Ok(Implicit {
             z,
             lu: fz,

@@ -3,8 +3,8 @@
 use alloc::vec;
 use alloc::vec::Vec;
 
-use super::implicit::{ImplicitError, newton_step};
-use super::linear::{lu_factor, lu_solve, lu_solve_transposed};
+use super::implicit::{ImplicitError, check_and_factor, newton_step};
+use super::linear::{lu_solve, lu_solve_transposed};
 use super::newton::{NewtonOptions, max_abs};
 use crate::Scalar;
 use crate::tape::{Inputs, Tape, Var};
@@ -154,12 +154,8 @@ impl<T: Scalar> TapeImplicit<T> {
         params: usize,
         iterations: usize,
     ) -> Result<Self, ImplicitError> {
-        let finite = |v: &[T]| v.iter().all(|x| x.is_finite());
-        if !finite(&values) || !finite(&fz) || !finite(&fp) {
-            return Err(ImplicitError::NonFinite);
-        }
         let mut swaps = vec![0; z.len()];
-        lu_factor(&mut fz, z.len(), &mut swaps).map_err(|_| ImplicitError::Singular)?;
+        check_and_factor((&values, &mut fz, &fp), &mut swaps)?;
         Ok(TapeImplicit {
             z,
             lu: fz,
