@@ -39,14 +39,6 @@ use crate::rules::{self, BinaryRule};
 #[derive(Clone, Copy, Debug)]
 pub struct Dot<A, B>(pub(crate) SumN<Count, DotTerm<A, B>>);
 
-/// Which side of a dot product is read through a slice of the point.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Side {
-    A(usize),
-    B(usize),
-    Neither,
-}
-
 impl<A: Entries, B: Entries> Dot<A, B> {
     #[inline(always)]
     fn sides(&self) -> (A, B) {
@@ -54,18 +46,23 @@ impl<A: Entries, B: Entries> Dot<A, B> {
         (a, b)
     }
 
-    /// The side read as a block of inputs, if either may be.
+    /// The side read as a block of inputs, if either may be: its first input, and whether
+    /// it is side `a`.
     #[inline(always)]
-    fn side<T: Scalar>(&self) -> Side
+    fn side<T: Scalar>(&self) -> Option<(usize, bool)>
     where
         A::Entry: Expr<T>,
         B::Entry: Expr<T>,
     {
         let (a, b) = self.sides();
         match (a.block(), b.block()) {
-            (Some(start), _) if !B::READS_INPUTS && <B::Entry as Expr<T>>::CHEAP => Side::A(start),
-            (_, Some(start)) if !A::READS_INPUTS && <A::Entry as Expr<T>>::CHEAP => Side::B(start),
-            _ => Side::Neither,
+            (Some(start), _) if !B::READS_INPUTS && <B::Entry as Expr<T>>::CHEAP => {
+                Some((start, true))
+            }
+            (_, Some(start)) if !A::READS_INPUTS && <A::Entry as Expr<T>>::CHEAP => {
+                Some((start, false))
+            }
+            _ => None,
         }
     }
 
@@ -92,11 +89,7 @@ impl<A: Entries, B: Entries> Dot<A, B> {
             // compiler knows both sides' reads below are in range (no check in the loops).
             return None;
         }
-        let (start, on_a) = match self.side::<T>() {
-            Side::A(start) => (start, true),
-            Side::B(start) => (start, false),
-            Side::Neither => return None,
-        };
+        let (start, on_a) = self.side::<T>()?;
         let xs = ctx.input_block(start, n)?;
         // The other side's entry `i`.
         let other = |i: usize| {
