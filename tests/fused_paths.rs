@@ -160,29 +160,50 @@ fn values_fn_is_the_array_of_its_values() {
     assert_eq!(value(&with_fn, p.as_slice()), v);
 }
 
-/// `Σᵢ block[i]·data[i]` written as a run-time sum, to compare the dot product with.
+/// `Σᵢ block[i]·data[i]` written as a run-time sum, to compare the dot product's gradient
+/// with.
 fn dot_by_sum(block: Vector, data: &[f64]) -> impl Expr<f64> + '_ {
     sum_n(data.len(), move |i| block.at(i) * data[i])
 }
 
+/// `Σᵢ aᵢ·bᵢ` in the order the dot product documents: product `i` into sum `i mod 4`, the
+/// total `(s₀ + s₁) + (s₂ + s₃)`.
+fn in_four_sums(a: &[f64], b: &[f64]) -> f64 {
+    let mut s = [0.0; 4];
+    for (i, (a, b)) in a.iter().zip(b).enumerate() {
+        s[i % 4] += a * b;
+    }
+    (s[0] + s[1]) + (s[2] + s[3])
+}
+
+/// Data whose products round: thirds and sevenths of mixed signs and magnitudes.
+fn rounding_data(n: usize) -> Vec<f64> {
+    (0..n)
+        .map(|i| (1.0 + i as f64) / 3.0 * if i % 3 == 1 { -7e2 } else { 1.0 / 7.0 })
+        .collect()
+}
+
 #[test]
 fn dot_of_a_block_reads_it_as_the_sum_does() {
-    let data = [0.5, -1.25, 2.0, 0.75, -0.125, 3.0, 1.5];
-    for n in [0, 1, 2, 7] {
-        let d = &data[..n];
+    for n in [0, 1, 2, 3, 4, 5, 7, 9, 130] {
+        let data = rounding_data(n);
+        let d = &data[..];
         let x = point(n + 3);
         let block = Vector::new(3, n);
         let expected = dot_by_sum(block, d);
-        // Both orders, on a slice, a Vec and an array; the same numbers as the sum's.
+        let sum = in_four_sums(d, &x[3..]);
+        // Both orders, on a slice, a Vec and an array; the gradient is the sum's, and the
+        // value is summed in four sums by every path.
         let a = checked(n + 3, dot(block, d));
         let b = checked(n + 3, dot(d, block));
-        let ((ve, ge), _) = both_ways(&expected, &x);
+        let ((_, ge), _) = both_ways(&expected, &x);
         let ((va, ga), (va2, ga2)) = both_ways(&a, &x);
         let ((vb, gb), (vb2, gb2)) = both_ways(&b, &x);
-        assert_eq!((va, &ga), (ve, &ge), "block·data, n = {n}");
-        assert_eq!((vb, &gb), (ve, &ge), "data·block, n = {n}");
-        assert_eq!((va2, &ga2), (ve, &ge), "block·data by two sweeps, n = {n}");
-        assert_eq!((vb2, &gb2), (ve, &ge), "data·block by two sweeps, n = {n}");
+        assert_eq!((va, &ga), (sum, &ge), "block·data, n = {n}");
+        assert_eq!((vb, &gb), (sum, &ge), "data·block, n = {n}");
+        assert_eq!((va2, &ga2), (sum, &ge), "block·data by two sweeps, n = {n}");
+        assert_eq!((vb2, &gb2), (sum, &ge), "data·block by two sweeps, n = {n}");
+        assert_eq!(value(&a, &x[..]), sum, "value, n = {n}");
         let hand: Vec<f64> = (0..n + 3)
             .map(|i| if i < 3 { 0.0 } else { d[i - 3] })
             .collect();
@@ -192,8 +213,14 @@ fn dot_of_a_block_reads_it_as_the_sum_does() {
         // A Vec point and a gradient Vec.
         let xv = x.clone();
         let mut gv = vec![0.0; n + 3];
-        assert_eq!(gradient_into(&a, &xv, &mut gv), ve);
+        assert_eq!(gradient_into(&a, &xv, &mut gv), sum);
         assert_eq!(gv, ge);
+        // Dual numbers (no slice of the point): the same value, and the tangent is the
+        // dot product with the direction.
+        let v = rounding_data(n + 3);
+        let (y, dy) = tapeless::jvp(&a, &x[..], &v[..]);
+        assert_eq!(y, sum, "value on dual numbers, n = {n}");
+        assert_eq!(dy, in_four_sums(d, &v[3..]), "tangent, n = {n}");
     }
     // An array point of compile-time length.
     let d = [0.5, -1.25, 2.0];
@@ -201,6 +228,34 @@ fn dot_of_a_block_reads_it_as_the_sum_does() {
     let (v, g) = gradient(&f, [9.0, 1.0, 2.0, 4.0]);
     assert_eq!(v, 0.5 - 2.5 + 8.0);
     assert_eq!(<[f64; 4]>::from(g), [0.0, 0.5, -1.25, 2.0]);
+}
+
+#[test]
+fn every_engine_sums_a_dot_product_in_four_sums() {
+    // Long enough that the order shows: one running sum gives other bits.
+    const N: usize = 130;
+    let d = rounding_data(N);
+    let x: [f64; 2 * N] = core::array::from_fn(|i| point(2 * N)[i]);
+    let (u, w) = x.split_at(N);
+    let serial: f64 = d.iter().zip(u).map(|(d, u)| d * u).sum();
+    assert_ne!(
+        in_four_sums(&d, u),
+        serial,
+        "the data must tell the orders apart"
+    );
+    // A block and data (through a slice of the point), two blocks (entry by entry).
+    let with_data = dot(Vector::new(0, N), &d[..]);
+    let blocks = dot(Vector::new(0, N), Vector::new(N, N));
+    let tape = Tape::new();
+    let (_, y) = tape.record(&with_data, x);
+    assert_eq!(y.value(), in_four_sums(&d, u), "tape: block·data");
+    let (_, y) = tape.record(&blocks, x);
+    assert_eq!(y.value(), in_four_sums(u, w), "tape: block·block");
+    let mut g = [0.0; 2 * N];
+    assert_eq!(gradient_into(&blocks, &x[..], &mut g), in_four_sums(u, w));
+    assert_eq!(value(&blocks, &x[..]), in_four_sums(u, w));
+    let (y, _) = gradient(&with_data, x);
+    assert_eq!(y, in_four_sums(&d, u), "array point: block·data");
 }
 
 #[test]

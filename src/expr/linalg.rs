@@ -45,6 +45,10 @@ pub trait Entries: Copy {
     /// with a block of inputs on the other side then reads the block through a slice.
     #[doc(hidden)]
     const READS_INPUTS: bool = true;
+    /// `false` when sweeping an entry adds no adjoint anywhere (data): a dot product then
+    /// does not loop over them in its reverse sweep.
+    #[doc(hidden)]
+    const SWEPT: bool = true;
 }
 
 impl Entries for Vector {
@@ -69,6 +73,7 @@ impl Entries for Vector {
 impl Entries for &[f64] {
     type Entry = Cst;
     const READS_INPUTS: bool = false;
+    const SWEPT: bool = false;
     #[inline(always)]
     fn len(&self) -> usize {
         <[f64]>::len(self)
@@ -98,6 +103,7 @@ impl Entries for &[f64] {
 impl<const N: usize> Entries for &[f64; N] {
     type Entry = Cst;
     const READS_INPUTS: bool = false;
+    const SWEPT: bool = false;
     #[inline(always)]
     fn len(&self) -> usize {
         N
