@@ -139,9 +139,7 @@ impl<A: Entries, B: Entries> Dot<A, B> {
                 } else {
                     // The value is known (a backward sweep): the adjoints alone, a loop
                     // with no chain of additions through it.
-                    for (i, g) in gs.iter_mut().enumerate() {
-                        *g += adj * other(i);
-                    }
+                    add_scaled(gs, adj, other);
                     T::zero()
                 };
                 // Data has no adjoints: no loop over it (its reads are checked, so the
@@ -159,6 +157,25 @@ impl<A: Entries, B: Entries> Dot<A, B> {
             }
         };
         Some(s)
+    }
+}
+
+/// `gs[i] += adj · other(i)` for every `i`, four entries at a time, each four read before
+/// any is written: the reads may be of memory the compiler cannot tell apart from `gs`
+/// (data), and would otherwise each wait for the write before them.
+#[inline(always)]
+fn add_scaled<T: Scalar>(gs: &mut [T], adj: T, other: impl Fn(usize) -> T) {
+    let mut chunks = gs.chunks_exact_mut(4);
+    let mut i = 0;
+    for c in &mut chunks {
+        let o = [other(i), other(i + 1), other(i + 2), other(i + 3)];
+        for (g, o) in c.iter_mut().zip(o) {
+            *g += adj * o;
+        }
+        i += 4;
+    }
+    for (k, g) in chunks.into_remainder().iter_mut().enumerate() {
+        *g += adj * other(i + k);
     }
 }
 
