@@ -11,7 +11,7 @@ mod common;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use common::*;
-use tapeless::expr::block::Layout;
+use tapeless::expr::block::{Layout, Vector};
 use tapeless::expr::fold::{Checkpoints, Layers, Workspace, fold, fold_staged, stage};
 use tapeless::expr::linalg::{
     DataMatrix, Entries, dot, logsumexp, logsumexp_in, matvec, quad_form, softmax_xent, sq_norm,
@@ -438,6 +438,42 @@ fn a_block_index_out_of_its_block_panics() {
     let mut l = Layout::new();
     let v = l.vector(3);
     let _ = value(&sum_n(4, |i| v.at(i)), &[0.0; 3][..]);
+}
+
+/// A sweep called by hand (no entry point to check the point first) on a point that ends
+/// inside a dot product's block panics, naming the block's last input, before it adds
+/// anything; an empty block past the end reads nothing and is no error.
+#[test]
+fn a_dot_block_past_a_point_swept_by_hand_panics_before_any_adjoint() {
+    let w = Vector::new(2, 3);
+    let f = dot(w, &[1.0, 2.0, 3.0]);
+    let x = [1.0; 4];
+    let mut g = vec![0.0; 4];
+    for backward in [false, true] {
+        let r = catch_unwind(AssertUnwindSafe(|| {
+            if backward {
+                let (_, cache) = f.forward(&[1.0; 5]);
+                f.backward(&&x[..], &cache, 1.0, &mut &mut g[..]);
+            } else {
+                f.fused(&&x[..], 1.0, &mut &mut g[..]);
+            }
+        }));
+        let message = *r
+            .expect_err("a block past the point")
+            .downcast::<String>()
+            .unwrap();
+        assert_eq!(
+            message,
+            "tapeless: the expression reads input 4, but the point has 4 inputs"
+        );
+        assert_eq!(g, [0.0; 4]);
+    }
+    let r = catch_unwind(|| f.value(&&x[..]));
+    assert!(r.is_err(), "the value alone reads the block too");
+    let empty = dot(Vector::new(10, 0), &[0.0; 0]);
+    assert_eq!(empty.fused(&&x[..], 1.0, &mut &mut g[..]), 0.0);
+    assert_eq!(empty.value(&&x[..]), 0.0);
+    assert_eq!(g, [0.0; 4]);
 }
 
 #[test]

@@ -41,6 +41,11 @@ pub trait Ctx<T> {
     fn input_block(&self, _start: usize, _len: usize) -> Option<&[T]> {
         None
     }
+    /// `true` when [`input_block`](Ctx::input_block) gives every block that lies within
+    /// the inputs (`false`, the default: it may give `None` for any). A dot product then
+    /// takes `None` for a block past the inputs, a broken contract, and panics at once:
+    /// its loop has no other way out, so that the compiler keeps nothing live for one.
+    const BLOCKS: bool = false;
 }
 
 /// Write access to the adjoints during a reverse sweep.
@@ -73,6 +78,9 @@ pub trait Sink<T> {
     fn input_block_mut(&mut self, _start: usize, _len: usize) -> Option<&mut [T]> {
         None
     }
+    /// `true` when [`input_block_mut`](Sink::input_block_mut) gives every block that lies
+    /// within the inputs: see [`Ctx::BLOCKS`].
+    const BLOCKS: bool = false;
 }
 
 /// The message for a state leaf outside its fold: the public API cannot make one.
@@ -114,6 +122,7 @@ impl<T: Scalar, const N: usize> Ctx<T> for [T; N] {
     fn input_block(&self, start: usize, len: usize) -> Option<&[T]> {
         self.get(start..start.checked_add(len)?)
     }
+    const BLOCKS: bool = true;
     #[inline(always)]
     fn bound(&self, _slot: usize) -> T {
         panic!("{ESCAPED}")
@@ -131,6 +140,7 @@ impl<T: Scalar, const N: usize> Sink<T> for [T; N] {
     fn input_block_mut(&mut self, start: usize, len: usize) -> Option<&mut [T]> {
         self.get_mut(start..start.checked_add(len)?)
     }
+    const BLOCKS: bool = true;
     #[inline(always)]
     fn add_bound(&mut self, _slot: usize, _v: T) {
         panic!("{ESCAPED}")
@@ -167,6 +177,7 @@ impl<T: Scalar, N: ArrayLength> Ctx<T> for GenericArray<T, N> {
     fn input_block(&self, start: usize, len: usize) -> Option<&[T]> {
         self.get(start..start.checked_add(len)?)
     }
+    const BLOCKS: bool = true;
     #[inline(always)]
     fn bound(&self, _slot: usize) -> T {
         panic!("{ESCAPED}")
@@ -184,6 +195,7 @@ impl<T: Scalar, N: ArrayLength> Sink<T> for GenericArray<T, N> {
     fn input_block_mut(&mut self, start: usize, len: usize) -> Option<&mut [T]> {
         self.get_mut(start..start.checked_add(len)?)
     }
+    const BLOCKS: bool = true;
     #[inline(always)]
     fn add_bound(&mut self, _slot: usize, _v: T) {
         panic!("{ESCAPED}")
@@ -234,6 +246,7 @@ macro_rules! run_time_point {
                 fn input_block(&self, start: usize, len: usize) -> Option<&[T]> {
                     self.get(start..start.checked_add(len)?)
                 }
+                const BLOCKS: bool = true;
             }
 
             $(#[$attr])*
@@ -256,6 +269,7 @@ macro_rules! run_time_point {
                 fn input_block_mut(&mut self, start: usize, len: usize) -> Option<&mut [T]> {
                     self.get_mut(start..start.checked_add(len)?)
                 }
+                const BLOCKS: bool = true;
             }
         )*
     };
@@ -292,6 +306,7 @@ impl<T, C: Ctx<T> + ?Sized> Ctx<T> for &C {
     fn input_block(&self, start: usize, len: usize) -> Option<&[T]> {
         (**self).input_block(start, len)
     }
+    const BLOCKS: bool = C::BLOCKS;
 }
 
 /// A buffer passed by mutable reference takes adjoints as the buffer itself.
@@ -319,6 +334,7 @@ impl<T, S: Sink<T> + ?Sized> Sink<T> for &mut S {
     fn input_block_mut(&mut self, start: usize, len: usize) -> Option<&mut [T]> {
         (**self).input_block_mut(start, len)
     }
+    const BLOCKS: bool = S::BLOCKS;
 }
 
 /// The context inside a let body: the outer context plus one bound value.
@@ -356,6 +372,7 @@ impl<C: Ctx<T>, T: Copy> Ctx<T> for Bound<'_, C, T> {
     fn input_block(&self, start: usize, len: usize) -> Option<&[T]> {
         self.outer.input_block(start, len)
     }
+    const BLOCKS: bool = C::BLOCKS;
 }
 
 /// The adjoint sink inside a let body: the outer sink plus the adjoint of one bound value.
@@ -393,4 +410,5 @@ impl<S: Sink<T>, T: Scalar> Sink<T> for BoundAdj<'_, S, T> {
     fn input_block_mut(&mut self, start: usize, len: usize) -> Option<&mut [T]> {
         self.outer.input_block_mut(start, len)
     }
+    const BLOCKS: bool = S::BLOCKS;
 }

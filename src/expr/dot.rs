@@ -88,9 +88,15 @@ impl<A: Entries, B: Entries> Dot<A, B> {
 
     /// The value and, with `adj`, the sweep, the block side through slices: the products
     /// `aᵢ·bᵢ` summed in four sums ([`lanes`]); each block entry's adjoint is `adj` times
-    /// the other entry (the product rule's partial), added into the slice; then the other
-    /// side, unless it is data, is swept entry by entry with `adj` times the block entry.
-    /// `None` when the point or the buffer does not hold the block as a slice.
+    /// the other entry (the product rule's partial), added into the slice; the other side,
+    /// unless it is data, is swept entry by entry with `adj` times the block entry. (The
+    /// two sets of adjoints are of different things, inputs and values that read none:
+    /// which goes first changes no bits. In a backward sweep into a buffer that gives every
+    /// block, the other side goes first: the compiler then keeps fewer numbers live.)
+    /// `None` when there is no block side, or when the point or the buffer does not hold
+    /// the block as a slice and may not ([`Ctx::BLOCKS`]); one that gives every block it
+    /// holds and not this one panics (it is past the point's end), so that the loop that
+    /// calls this has no second path through it to keep registers for.
     #[inline(always)]
     fn blocked<T: Scalar, C: Ctx<T>, S: Sink<T> + ?Sized>(
         &self,
@@ -110,7 +116,13 @@ impl<A: Entries, B: Entries> Dot<A, B> {
             return None;
         }
         let (start, on_a) = self.side::<T>()?;
-        let xs = ctx.input_block(start, n)?;
+        let Some(xs) = ctx.input_block(start, n) else {
+            return if C::BLOCKS && n > 0 {
+                past(start, n, ctx.inputs())
+            } else {
+                None
+            };
+        };
         // The other side's entry `i`.
         let other = |i: usize| {
             if on_a {
@@ -129,7 +141,31 @@ impl<A: Entries, B: Entries> Dot<A, B> {
         let s = match sweep {
             None => lanes(n, |i| product(xs[i], other(i))),
             Some((adj, mut sink)) => {
-                let gs = sink.input_block_mut(start, n)?;
+                // The other side's adjoints, `adj` times the block's entries. Data has none:
+                // no loop over it (its reads are checked, so the compiler would keep the
+                // loop, empty).
+                let sweep_other = |sink: &mut &mut S| {
+                    if on_a && B::SWEPT || !on_a && A::SWEPT {
+                        for (i, &x) in xs.iter().enumerate() {
+                            if on_a {
+                                b.entry(i).fused(ctx, adj * x, sink);
+                            } else {
+                                a.entry(i).fused(ctx, adj * x, sink);
+                            }
+                        }
+                    }
+                };
+                let first = S::BLOCKS && !value;
+                if first {
+                    sweep_other(&mut sink);
+                }
+                let Some(gs) = sink.input_block_mut(start, n) else {
+                    return if S::BLOCKS && n > 0 {
+                        past(start, n, sink.inputs())
+                    } else {
+                        None
+                    };
+                };
                 let s = if value {
                     lanes(n, |i| {
                         let o = other(i);
@@ -142,22 +178,24 @@ impl<A: Entries, B: Entries> Dot<A, B> {
                     add_scaled(gs, adj, other);
                     T::zero()
                 };
-                // Data has no adjoints: no loop over it (its reads are checked, so the
-                // compiler would keep the loop, empty).
-                if on_a && B::SWEPT || !on_a && A::SWEPT {
-                    for (i, &x) in xs.iter().enumerate() {
-                        if on_a {
-                            b.entry(i).fused(ctx, adj * x, &mut sink);
-                        } else {
-                            a.entry(i).fused(ctx, adj * x, &mut sink);
-                        }
-                    }
+                if !first {
+                    sweep_other(&mut sink);
                 }
                 s
             }
         };
         Some(s)
     }
+}
+
+/// A block of `n > 0` inputs from `start` that a point of `inputs` does not hold, given by
+/// a point or a buffer that gives every block it holds ([`Ctx::BLOCKS`]): the entry points
+/// check the inputs an expression reads before a sweep, so only a sweep called by hand on
+/// a point too short gets here. Its entries would each have been read and found missing.
+#[cold]
+#[inline(never)]
+fn past(start: usize, n: usize, inputs: usize) -> ! {
+    crate::entry::out_of_range(start.saturating_add(n - 1), inputs)
 }
 
 /// `gs[i] += adj · other(i)` for every `i`, four entries at a time, each four read before

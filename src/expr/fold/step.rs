@@ -153,6 +153,7 @@ impl<T: Scalar, C: Ctx<T>, V: ?Sized + Index<usize, Output = T>> Ctx<T> for Step
     fn input_block(&self, start: usize, len: usize) -> Option<&[T]> {
         self.outer.input_block(start, len)
     }
+    const BLOCKS: bool = C::BLOCKS;
 }
 
 /// The sink of a step: the outer one, and the adjoints of the step's numbers (laid out as
@@ -192,4 +193,5 @@ impl<T: Scalar, S: Sink<T>, V: ?Sized + IndexMut<usize, Output = T>> Sink<T>
     fn input_block_mut(&mut self, start: usize, len: usize) -> Option<&mut [T]> {
         self.outer.input_block_mut(start, len)
     }
+    const BLOCKS: bool = S::BLOCKS;
 }
