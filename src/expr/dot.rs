@@ -123,9 +123,10 @@ impl<A: Entries, B: Entries> Dot<A, B> {
         // checks in each turn of that loop instead of two, and the value of GradBench's
         // llsq (1024 products of length 128 with data) took 1.15× as long; the panic
         // helps where the other side is a let's values (mlp_wide: 1.20 -> 1.13× hand).
-        let data = if on_a { !B::SWEPT } else { !A::SWEPT };
+        // Whether the other side has adjoints (data has none).
+        let other_swept = if on_a { B::SWEPT } else { A::SWEPT };
         let Some(xs) = ctx.input_block(start, n) else {
-            return if C::BLOCKS && n > 0 && (sweep.is_some() || !data) {
+            return if C::BLOCKS && n > 0 && (sweep.is_some() || other_swept) {
                 past(start, n, ctx.inputs())
             } else {
                 None
@@ -153,7 +154,7 @@ impl<A: Entries, B: Entries> Dot<A, B> {
                 // no loop over it (its reads are checked, so the compiler would keep the
                 // loop, empty).
                 let sweep_other = |sink: &mut &mut S| {
-                    if on_a && B::SWEPT || !on_a && A::SWEPT {
+                    if other_swept {
                         for (i, &x) in xs.iter().enumerate() {
                             if on_a {
                                 b.entry(i).fused(ctx, adj * x, sink);
@@ -267,12 +268,7 @@ where
     fn value<C: Ctx<T>>(&self, ctx: &C) -> T {
         match self.blocked::<T, C, [T]>(ctx, None, true) {
             Some(v) => v,
-            None => {
-                let (a, b) = self.sides();
-                lanes(a.len(), |i| {
-                    rules::Mul.value(a.entry(i).value(ctx), b.entry(i).value(ctx))
-                })
-            }
+            None => lanes(self.sides().0.len(), |i| self.0.0.term.make(i).value(ctx)),
         }
     }
     #[inline(always)]
