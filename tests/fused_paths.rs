@@ -18,24 +18,9 @@ use tapeless::expr::recompute;
 use tapeless::expr::share::{let_vec, values_fn};
 use tapeless::prelude::*;
 
-/// The gradient of `f` at `x` (a slice) against central differences of `value`, and the
-/// value against `primal`.
+/// [`check_gradient_fd`] with this file's tolerance for the value against `primal`.
 fn check_fd<E: Expr<f64>>(f: &E, x: &[f64], primal: impl Fn(&[f64]) -> f64, what: &str) {
-    let mut g = vec![f64::NAN; x.len()];
-    let v = gradient_into(f, x, &mut g);
-    assert_close!(v, primal(x), 1e-13, 1e-13, "{what}: value");
-    for i in 0..x.len() {
-        let d = central(
-            |t| {
-                let mut y = x.to_vec();
-                y[i] = t;
-                value(f, &y)
-            },
-            x[i],
-            step(x[i]),
-        );
-        assert_fd!(g[i], d, "{what}: ∂/∂x{i}");
-    }
+    check_gradient_fd(f, x, primal, 1e-13, what);
 }
 
 /// The gradient by `gradient_into` (the fused sweep) and by `forward` then `backward`.

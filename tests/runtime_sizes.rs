@@ -18,36 +18,9 @@ use tapeless::expr::linalg::{
 };
 use tapeless::prelude::*;
 
-/// The gradient of `f` at `x` by `gradient_into`, checked against central differences of
-/// `value` in the coordinates `coords` (all of them for small points).
+/// [`check_gradient_fd`] with this file's tolerance for the value against `primal`.
 fn check_fd<E: Expr<f64>>(f: &E, x: &[f64], primal: impl Fn(&[f64]) -> f64, what: &str) {
-    let mut g = vec![f64::NAN; x.len()];
-    let v = gradient_into(f, x, &mut g);
-    assert_close!(v, primal(x), 1e-12, 1e-12, "{what}: value");
-    assert_close!(
-        value(f, x),
-        v,
-        0.0,
-        0.0,
-        "{what}: value() against gradient_into"
-    );
-    let coords: Vec<usize> = if x.len() <= 64 {
-        (0..x.len()).collect()
-    } else {
-        (0..x.len()).step_by(x.len() / 23).collect()
-    };
-    for i in coords {
-        let fd = central(
-            |t| {
-                let mut y = x.to_vec();
-                y[i] = t;
-                value(f, &y)
-            },
-            x[i],
-            step(x[i]),
-        );
-        assert_fd!(g[i], fd, "{what}: ∂/∂x{i} of {}", x.len());
-    }
+    check_gradient_fd(f, x, primal, 1e-12, what);
 }
 
 #[test]

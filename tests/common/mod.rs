@@ -305,3 +305,43 @@ pub fn mixed<T: Scalar>() -> impl Expr<T> {
         ))
     })
 }
+
+/// The gradient of `f` at the point `x` (a slice) by `gradient_into`, checked three ways:
+/// its value against `primal` (relative and absolute tolerance `tol`) and against
+/// `value` (the same bits), and its components against central differences of `value`,
+/// in every coordinate up to 256 inputs and in about 23 spread ones beyond.
+pub fn check_gradient_fd<E: Expr<f64>>(
+    f: &E,
+    x: &[f64],
+    primal: impl Fn(&[f64]) -> f64,
+    tol: f64,
+    what: &str,
+) {
+    let mut g = vec![f64::NAN; x.len()];
+    let v = gradient_into(f, x, &mut g);
+    assert_close!(v, primal(x), tol, tol, "{what}: value");
+    assert_close!(
+        value(f, x),
+        v,
+        0.0,
+        0.0,
+        "{what}: value() against gradient_into"
+    );
+    let coords: Vec<usize> = if x.len() <= 256 {
+        (0..x.len()).collect()
+    } else {
+        (0..x.len()).step_by(x.len() / 23).collect()
+    };
+    for i in coords {
+        let fd = central(
+            |t| {
+                let mut y = x.to_vec();
+                y[i] = t;
+                value(f, &y)
+            },
+            x[i],
+            step(x[i]),
+        );
+        assert_fd!(g[i], fd, "{what}: ∂/∂x{i} of {}", x.len());
+    }
+}
